@@ -1,0 +1,79 @@
+import { parseArgs } from "node:util";
+import { loadConfig, type SearchQuery, type SearchResult } from "@regradar/shared";
+import { CliError, printJson } from "../cli-error.js";
+import { openStore } from "../runtime.js";
+
+/** "30d", "12h", "2w" or an ISO date, as an ISO timestamp. */
+export function parseSince(value: string, now: Date): string {
+  const rel = /^(\d+)\s*([hdwmy])$/i.exec(value.trim());
+  if (rel) {
+    const n = Number(rel[1]);
+    const hours = { h: 1, d: 24, w: 24 * 7, m: 24 * 30, y: 24 * 365 }[rel[2]!.toLowerCase() as "h"]!;
+    return new Date(now.getTime() - n * hours * 3_600_000).toISOString();
+  }
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new CliError(`--since/--until: expected a date or a duration like 30d, got ${JSON.stringify(value)}`);
+  return new Date(t).toISOString();
+}
+
+export function searchQueryFromArgs(argv: string[], now = new Date()): { query: SearchQuery; json: boolean } {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: {
+      jurisdiction: { type: "string", multiple: true }, action: { type: "string", multiple: true },
+      entity: { type: "string", multiple: true }, authority: { type: "string", multiple: true },
+      source: { type: "string", multiple: true }, lang: { type: "string", multiple: true },
+      relevant: { type: "boolean" }, since: { type: "string" }, until: { type: "string" },
+      sort: { type: "string" }, limit: { type: "string" }, offset: { type: "string" },
+      collapse: { type: "boolean" }, json: { type: "boolean" },
+    },
+  });
+  const int = (v: string | undefined, name: string, max: number) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > max) throw new CliError(`--${name}: expected an integer 0..${max}, got ${JSON.stringify(v)}`);
+    return n;
+  };
+  if (values.sort && values.sort !== "relevance" && values.sort !== "date") throw new CliError(`--sort: relevance or date, got ${JSON.stringify(values.sort)}`);
+  const query: SearchQuery = {
+    text: positionals.join(" ") || undefined,
+    jurisdictions: values.jurisdiction?.map((j) => j.toUpperCase()),
+    actions: values.action, entities: values.entity, authorities: values.authority, sources: values.source, langs: values.lang,
+    relevant: values.relevant, since: values.since ? parseSince(values.since, now) : undefined,
+    until: values.until ? parseSince(values.until, now) : undefined,
+    sort: values.sort as SearchQuery["sort"], limit: int(values.limit, "limit", 1000), offset: int(values.offset, "offset", 100_000),
+    collapseDuplicates: values.collapse,
+  };
+  return { query, json: Boolean(values.json) };
+}
+
+const plain = (html: string) => html.replace(/<mark>/g, "\x1b[1m").replace(/<\/mark>/g, "\x1b[0m").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+
+export function formatSearchResult(query: SearchQuery, result: SearchResult): string {
+  const lines = [`${result.total} match${result.total === 1 ? "" : "es"}${query.text ? ` for "${query.text}"` : ""}`];
+  result.hits.forEach((h, i) => {
+    lines.push("", `${i + 1}. ${h.title ?? "(untitled)"}${h.publishedAt ? `  [${h.publishedAt.slice(0, 10)}]` : ""}`, `   ${h.url}`);
+    const tags = [h.jurisdictions.join(","), h.actions.join(","), h.entities.map((e) => e.name).join(",")].filter(Boolean);
+    if (tags.length) lines.push(`   ${tags.join(" | ")}`);
+    for (const f of h.highlights.slice(0, 2)) lines.push(`   ${plain(f)}`);
+  });
+  const facetLine = (name: string, list: Array<{ value: string; count: number }>) =>
+    list.length ? `${name}: ${list.slice(0, 8).map((f) => `${f.value} (${f.count})`).join(", ")}` : null;
+  const facets = [facetLine("jurisdictions", result.facets.jurisdictions), facetLine("actions", result.facets.actions), facetLine("entities", result.facets.entities)].filter(Boolean);
+  if (facets.length) lines.push("", ...(facets as string[]));
+  return lines.join("\n");
+}
+
+/** regradar search "<query>" [filters] [--json] */
+export async function search(argv: string[]): Promise<void> {
+  const { query, json } = searchQueryFromArgs(argv);
+  const config = loadConfig(process.env);
+  const store = await openStore(config);
+  try {
+    const result = await store.search(query);
+    if (json) printJson(result);
+    else process.stdout.write(`${formatSearchResult(query, result)}\n`);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,44 @@
+import type { Worker } from "bullmq";
+import { startExtractorWorker } from "@regradar/extractor";
+import { redisFeedStateStore, redisHostSlots, startFetcherWorker } from "@regradar/fetcher";
+import { startIndexerWorker } from "@regradar/indexer";
+import type { Runtime } from "./runtime.js";
+
+export const STAGES = ["fetcher", "extractor", "indexer"] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface RunningWorkers {
+  workers: Map<Stage, Worker>;
+  /** Stops taking jobs, lets active ones finish, then closes. */
+  close(): Promise<void>;
+}
+
+/** Starts the named stages' workers on the runtime's connections. */
+export function startWorkers(rt: Runtime, stages: readonly Stage[], opts: { feedsFile?: string } = {}): RunningWorkers {
+  const { config, log, redis, queues, store, http } = rt;
+  const common = { queues, connection: redis, redis, prefix: config.queuePrefix };
+  const workers = new Map<Stage, Worker>();
+  for (const stage of stages) {
+    const stageLog = log.child({ stage });
+    if (stage === "fetcher") {
+      workers.set(stage, startFetcherWorker({
+        ...common, http, log: stageLog, concurrency: config.workers.concurrency,
+        state: redisFeedStateStore(redis, config.queuePrefix),
+        slots: redisHostSlots(redis, config.queuePrefix, config.http.hostDelayMs),
+        feedsFile: opts.feedsFile ?? config.feedsFile,
+        policy: config.polling,
+      }));
+    } else if (stage === "extractor") {
+      workers.set(stage, startExtractorWorker({ ...common, http, log: stageLog, concurrency: config.workers.concurrency }));
+    } else {
+      workers.set(stage, startIndexerWorker({ ...common, store, log: stageLog, batchSize: config.workers.indexBatch }));
+    }
+  }
+  return {
+    workers,
+    async close() {
+      // Upstream first, so nothing new flows into a stage that is already closing.
+      for (const stage of STAGES) await workers.get(stage)?.close();
+    },
+  };
+}

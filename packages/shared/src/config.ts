@@ -1,0 +1,103 @@
+import { z } from "zod";
+
+/**
+ * The one place that reads the environment. Every process parses it once at start-up
+ * and fails with every problem listed, one line each.
+ */
+const csv = z
+  .string()
+  .default("")
+  .transform((s) => s.split(",").map((v) => v.trim()).filter(Boolean));
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z.object({
+  REDIS_URL: z.string().url().optional(),
+  ELASTICSEARCH_URL: z.string().url().optional(),
+  REGRADAR_ES_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, - and _ only").default("regradar-articles"),
+  REGRADAR_DATA_DIR: z.string().min(1).default("./data"),
+  REGRADAR_FEEDS: z.string().min(1).default("./feeds.yaml"),
+  REGRADAR_ALLOW_HOSTS: csv,
+  REGRADAR_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  REGRADAR_QUEUE_PREFIX: z.string().min(1).default("regradar"),
+  REGRADAR_USER_AGENT: z.string().min(1).default("RegRadar/0.1 (+https://github.com/regradar/regradar; crypto-regulation news monitor)"),
+  REGRADAR_FETCH_MAX_BYTES: positiveInt(10 * 1024 * 1024),
+  REGRADAR_FETCH_TIMEOUT_MS: positiveInt(30_000),
+  REGRADAR_HOST_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
+  REGRADAR_POLL_MIN_SECONDS: positiveInt(300),
+  REGRADAR_POLL_MAX_SECONDS: positiveInt(6 * 3600),
+  REGRADAR_SEEN_PER_FEED: positiveInt(5_000),
+  REGRADAR_CONCURRENCY: positiveInt(4),
+  REGRADAR_INDEX_BATCH: positiveInt(200),
+  SMTP_URL: z.string().url().optional(),
+  SMTP_FROM: z.string().default("RegRadar <alerts@regradar.local>"),
+  TELEGRAM_API_BASE: z.string().url().default("https://api.telegram.org"),
+  TELEGRAM_BOT_TOKEN: z.string().optional(),
+  REGRADAR_PUBLIC_URL: z.string().url().default("http://localhost:8080"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  redisUrl: string | undefined;
+  elasticsearch: { url: string; index: string } | undefined;
+  dataDir: string;
+  feedsFile: string;
+  allowHosts: string[];
+  logLevel: Env["REGRADAR_LOG_LEVEL"];
+  queuePrefix: string;
+  http: { userAgent: string; maxBodyBytes: number; timeoutMs: number; hostDelayMs: number };
+  polling: { minSeconds: number; maxSeconds: number; seenPerFeed: number };
+  workers: { concurrency: number; indexBatch: number };
+  alerts: {
+    smtpUrl: string | undefined;
+    smtpFrom: string;
+    telegramApiBase: string;
+    telegramBotToken: string | undefined;
+    publicUrl: string;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset" so that `FOO= regradar …` behaves like no FOO at all.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message} (got ${JSON.stringify(present[String(i.path[0])])})`));
+  }
+  const e = parsed.data;
+  if (e.REGRADAR_POLL_MIN_SECONDS > e.REGRADAR_POLL_MAX_SECONDS) {
+    throw new ConfigError([`REGRADAR_POLL_MIN_SECONDS: must not exceed REGRADAR_POLL_MAX_SECONDS (${e.REGRADAR_POLL_MAX_SECONDS})`]);
+  }
+  return {
+    redisUrl: e.REDIS_URL,
+    elasticsearch: e.ELASTICSEARCH_URL ? { url: e.ELASTICSEARCH_URL, index: e.REGRADAR_ES_INDEX } : undefined,
+    dataDir: e.REGRADAR_DATA_DIR,
+    feedsFile: e.REGRADAR_FEEDS,
+    allowHosts: e.REGRADAR_ALLOW_HOSTS,
+    logLevel: e.REGRADAR_LOG_LEVEL,
+    queuePrefix: e.REGRADAR_QUEUE_PREFIX,
+    http: {
+      userAgent: e.REGRADAR_USER_AGENT,
+      maxBodyBytes: e.REGRADAR_FETCH_MAX_BYTES,
+      timeoutMs: e.REGRADAR_FETCH_TIMEOUT_MS,
+      hostDelayMs: e.REGRADAR_HOST_DELAY_MS,
+    },
+    polling: { minSeconds: e.REGRADAR_POLL_MIN_SECONDS, maxSeconds: e.REGRADAR_POLL_MAX_SECONDS, seenPerFeed: e.REGRADAR_SEEN_PER_FEED },
+    workers: { concurrency: e.REGRADAR_CONCURRENCY, indexBatch: e.REGRADAR_INDEX_BATCH },
+    alerts: {
+      smtpUrl: e.SMTP_URL,
+      smtpFrom: e.SMTP_FROM,
+      telegramApiBase: e.TELEGRAM_API_BASE,
+      telegramBotToken: e.TELEGRAM_BOT_TOKEN,
+      publicUrl: e.REGRADAR_PUBLIC_URL,
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import type { Entity } from "./domain.js";
+
+/** One search contract, implemented by every store (SQLite and Elasticsearch). */
+export interface SearchQuery {
+  /** simple_query_string syntax: terms AND-ed, "phrases", -exclusions, a | b alternatives. */
+  text?: string;
+  jurisdictions?: string[];
+  authorities?: string[];
+  actions?: string[];
+  entities?: string[];
+  sources?: string[];
+  langs?: string[];
+  relevant?: boolean;
+  /** ISO dates bounding publishedAt, inclusive. */
+  since?: string;
+  until?: string;
+  sort?: "relevance" | "date";
+  limit?: number;
+  offset?: number;
+  /** Hide near-duplicate copies (documents with duplicateOf set). */
+  collapseDuplicates?: boolean;
+}
+
+export interface SearchHit {
+  id: string;
+  title: string | null;
+  url: string;
+  source: string;
+  publishedAt: string | null;
+  relevant: boolean;
+  score: number;
+  jurisdictions: string[];
+  authorities: string[];
+  actions: string[];
+  entities: Entity[];
+  duplicateOf: string | null;
+  /** Fragments of title/text with matches wrapped in <mark>…</mark>. */
+  highlights: string[];
+}
+
+export interface FacetCount { value: string; count: number }
+
+export const FACET_FIELDS = ["jurisdictions", "authorities", "actions", "entities", "sources", "langs"] as const;
+export type FacetField = (typeof FACET_FIELDS)[number];
+
+export interface SearchResult {
+  total: number;
+  hits: SearchHit[];
+  facets: Record<FacetField, FacetCount[]>;
+  /** Matches per month of publication, oldest first. */
+  histogram: Array<{ month: string; count: number }>;
+}
+
+export const DEFAULT_SEARCH_LIMIT = 10;
+export const FACET_SIZE = 20;
+
+export interface QueryClause { terms: string[]; phrase: boolean; negated: boolean; alternatives?: QueryClause[] }
+
+/**
+ * Parses the query language both stores share: whitespace-separated terms are AND-ed,
+ * "quoted phrases" match in order, a leading - excludes, `|` or OR between two terms
+ * accepts either. Elasticsearch gets the same string through simple_query_string.
+ */
+export function parseSearchText(text: string): QueryClause[] {
+  const tokens = [...text.matchAll(/(-?)"([^"]*)"|(\S+)/g)].map((m) =>
+    m[2] !== undefined ? { neg: m[1] === "-", raw: m[2], phrase: true } : { neg: m[3]!.startsWith("-") && m[3]!.length > 1, raw: m[3]!.replace(/^-/, ""), phrase: false });
+  const clauses: QueryClause[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!t.phrase && (t.raw === "|" || t.raw === "OR")) continue;
+    const clause = toClause(t.raw, t.phrase, t.neg);
+    if (!clause) continue;
+    const prev = clauses[clauses.length - 1];
+    const sep = tokens[i - 1];
+    if (prev && sep && !sep.phrase && (sep.raw === "|" || sep.raw === "OR") && !clause.negated && !prev.negated) {
+      prev.alternatives = [...(prev.alternatives ?? []), clause];
+    } else {
+      clauses.push(clause);
+    }
+  }
+  return clauses;
+}
+
+function toClause(raw: string, phrase: boolean, negated: boolean): QueryClause | null {
+  const terms = analyzeTerms(raw);
+  if (terms.length === 0) return null;
+  return { terms, phrase: phrase || terms.length > 1, negated };
+}
+
+/**
+ * Splits text into the tokens the standard analyzer would index: lower-cased letter/digit
+ * runs, with each CJK character a token of its own.
+ */
+export function analyzeTerms(text: string): string[] {
+  return (text.normalize("NFKC").toLowerCase().match(/[\p{Script=Han}\p{Script=Hiragana}]|[[\p{L}\p{N}_]--[\p{Script=Han}\p{Script=Hiragana}]]+/gv) ?? []);
+}

@@ -1,0 +1,49 @@
+import { createHash } from "node:crypto";
+
+/**
+ * 64-bit SimHash over word 3-shingles (CJK: character 3-shingles) of the normalised text,
+ * as 16 hex digits. Syndicated copies with light edits differ in a few bits; unrelated
+ * texts differ in about half of them.
+ */
+export function simhash(text: string): string {
+  const tokens = text.normalize("NFKC").toLowerCase().match(/[\p{Script=Han}\p{Script=Hiragana}]|[[\p{L}\p{N}]--[\p{Script=Han}\p{Script=Hiragana}]]+/gv) ?? [];
+  const weights = new Array<number>(64).fill(0);
+  const shingle = 3;
+  const count = Math.max(1, tokens.length - shingle + 1);
+  for (let i = 0; i < count; i++) {
+    const gram = tokens.slice(i, i + shingle).join(" ");
+    const digest = createHash("md5").update(gram).digest();
+    for (let bit = 0; bit < 64; bit++) {
+      const on = (digest[bit >> 3]! >> (bit & 7)) & 1;
+      weights[bit]! += on ? 1 : -1;
+    }
+  }
+  let hex = "";
+  for (let nibble = 0; nibble < 16; nibble++) {
+    let v = 0;
+    for (let b = 0; b < 4; b++) if (weights[nibble * 4 + b]! > 0) v |= 1 << b;
+    hex += v.toString(16);
+  }
+  return hex;
+}
+
+export function hammingDistance(a: string, b: string): number {
+  let d = 0;
+  for (let i = 0; i < 16; i += 8) {
+    let x = (parseInt(a.slice(i, i + 8), 16) ^ parseInt(b.slice(i, i + 8), 16)) >>> 0;
+    while (x) { x &= x - 1; d++; }
+  }
+  return d;
+}
+
+/** Copies within this many differing bits are one story. */
+export const NEAR_DUPLICATE_BITS = 6;
+
+/**
+ * The hash cut into 8 bands of 8 bits: two hashes within NEAR_DUPLICATE_BITS bits share at
+ * least one band (pigeonhole: 6 differing bits touch at most 6 of 8 bands), so
+ * stores find candidates by exact band match and confirm with hammingDistance.
+ */
+export function simhashBands(hash: string): string[] {
+  return Array.from({ length: 8 }, (_, i) => `${i}:${hash.slice(i * 2, i * 2 + 2)}`);
+}

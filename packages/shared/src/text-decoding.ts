@@ -1,0 +1,198 @@
+import iconv from "iconv-lite";
+
+export interface DecodedBody {
+  text: string;
+  /** The encoding actually used, as an iconv-lite / WHATWG-style label (e.g. "utf-8", "gb18030"). */
+  encoding: string;
+}
+
+export interface DecodeBodyOptions {
+  /** The HTTP Content-Type header value, if any. */
+  contentType?: string | null;
+  kind: "xml" | "html";
+}
+
+// WHATWG maps these legacy labels onto supersets; decoding with the superset never loses text
+// that the narrower label could have carried (GB2312 feeds routinely contain GBK-only characters).
+const SUPERSETS: Record<string, string> = {
+  "gb2312": "gb18030",
+  "gbk": "gb18030",
+  "x-gbk": "gb18030",
+  "csgb2312": "gb18030",
+  "chinese": "gb18030",
+  "gb_2312-80": "gb18030",
+  "iso-ir-58": "gb18030",
+  "euc-cn": "gb18030",
+  "big5-hkscs": "big5",
+  "x-x-big5": "big5",
+  "cn-big5": "big5",
+  "csbig5": "big5",
+  "ks_c_5601-1987": "euc-kr",
+  "ks_c_5601-1989": "euc-kr",
+  "ksc5601": "euc-kr",
+  "ksc_5601": "euc-kr",
+  "windows-949": "cp949",
+  "cp949": "cp949",
+  "iso-8859-1": "windows-1252",
+  "iso8859-1": "windows-1252",
+  "iso_8859-1": "windows-1252",
+  "latin1": "windows-1252",
+  "latin-1": "windows-1252",
+  "l1": "windows-1252",
+  "us-ascii": "windows-1252",
+  "ascii": "windows-1252",
+  "ansi_x3.4-1968": "windows-1252",
+  "cp819": "windows-1252",
+  "ibm819": "windows-1252",
+  "iso-8859-9": "windows-1254",
+  "iso-8859-11": "windows-874",
+  "tis-620": "windows-874",
+  "x-sjis": "shift_jis",
+  "sjis": "shift_jis",
+  "ms_kanji": "shift_jis",
+  "windows-31j": "shift_jis",
+  "x-euc-jp": "euc-jp",
+  "unicode-1-1-utf-8": "utf-8",
+  "utf8": "utf-8",
+  "x-mac-roman": "macintosh",
+  "mac-roman": "macintosh",
+};
+
+/** Normalises a charset label to one iconv-lite can decode, or null when it is unknown. */
+export function normaliseCharset(label: string | null | undefined): string | null {
+  if (!label) return null;
+  const l = label.trim().replace(/^["']|["']$/g, "").toLowerCase();
+  if (!l) return null;
+  const mapped = SUPERSETS[l] ?? l;
+  if (mapped === "utf-16" || mapped === "utf-32" || mapped === "ucs-2") return mapped;
+  const wanted: string = mapped;
+  if (iconv.encodingExists(mapped)) return mapped;
+  // Labels such as "cp-1252" or "windows1252".
+  const compact = wanted.replace(/[^a-z0-9]/g, "");
+  const winMatch = /^(?:windows|cp|win)(\d{3,4})$/.exec(compact);
+  if (winMatch && iconv.encodingExists(`cp${winMatch[1]}`)) return `cp${winMatch[1]}`;
+  if (iconv.encodingExists(compact)) return compact;
+  return null;
+}
+
+/** Extracts `charset=` from a Content-Type header value. */
+export function charsetFromContentType(contentType: string | null | undefined): string | null {
+  if (!contentType) return null;
+  const m = /;\s*charset\s*=\s*("?)([^";,\s]+)\1/i.exec(contentType);
+  return m ? m[2]! : null;
+}
+
+function sniffBom(bytes: Uint8Array): { encoding: string; length: number } | null {
+  const [a, b, c, d] = [bytes[0], bytes[1], bytes[2], bytes[3]];
+  if (a === 0xef && b === 0xbb && c === 0xbf) return { encoding: "utf-8", length: 3 };
+  if (a === 0xff && b === 0xfe && c === 0 && d === 0) return { encoding: "utf-32le", length: 4 };
+  if (a === 0 && b === 0 && c === 0xfe && d === 0xff) return { encoding: "utf-32be", length: 4 };
+  if (a === 0xfe && b === 0xff) return { encoding: "utf-16be", length: 2 };
+  if (a === 0xff && b === 0xfe) return { encoding: "utf-16le", length: 2 };
+  return null;
+}
+
+/** XML spec appendix F: recognise UTF-16/32 documents without a BOM by how `<?` is laid out. */
+function sniffXmlWideEncoding(bytes: Uint8Array): string | null {
+  const [a, b, c, d] = [bytes[0], bytes[1], bytes[2], bytes[3]];
+  if (a === 0 && b === 0 && c === 0 && d === 0x3c) return "utf-32be";
+  if (a === 0x3c && b === 0 && c === 0 && d === 0) return "utf-32le";
+  if (a === 0 && b === 0x3c && c === 0 && d === 0x3f) return "utf-16be";
+  if (a === 0x3c && b === 0 && c === 0x3f && d === 0) return "utf-16le";
+  return null;
+}
+
+function asciiPrefix(bytes: Uint8Array, max: number): string {
+  const n = Math.min(bytes.length, max);
+  let s = "";
+  for (let i = 0; i < n; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}
+
+function xmlDeclaredEncoding(head: string): string | null {
+  const m = /^\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([^"']+)["']/i.exec(head);
+  return m ? m[1]! : null;
+}
+
+function htmlDeclaredEncoding(head: string): string | null {
+  const metaRe = /<meta\b[^>]*>/gi;
+  let m: RegExpExecArray | null;
+  while ((m = metaRe.exec(head))) {
+    const tag = m[0];
+    const cs = /\bcharset\s*=\s*["']?\s*([^"'\s;/>]+)/i.exec(tag);
+    if (cs && (/\bcharset\s*=/i.test(tag.replace(/content\s*=\s*("[^"]*"|'[^']*')/i, "")) || /http-equiv\s*=\s*["']?content-type/i.test(tag))) {
+      return cs[1]!;
+    }
+  }
+  return null;
+}
+
+function isValidUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function decodeWith(bytes: Uint8Array, encoding: string): string {
+  if (encoding === "utf-8") return new TextDecoder("utf-8").decode(bytes);
+  return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding);
+}
+
+/**
+ * Decodes a fetched body to text, in feedparser/WHATWG priority: BOM, HTTP charset, the document's
+ * own declaration (XML declaration or HTML `<meta>`), then UTF-8, then windows-1252 when the bytes
+ * are not valid UTF-8. Unknown labels are skipped, never thrown on. For XML the declaration's
+ * `encoding=` is rewritten to "utf-8" so a downstream XML parser does not try to decode again.
+ */
+export function decodeBody(bytes: Uint8Array, opts: DecodeBodyOptions): DecodedBody {
+  let body = bytes;
+  let encoding: string | null = null;
+
+  const bom = sniffBom(bytes);
+  if (bom) {
+    encoding = bom.encoding;
+    body = bytes.subarray(bom.length);
+  }
+  if (!encoding) {
+    const http = normaliseCharset(charsetFromContentType(opts.contentType));
+    // A UTF-16/32 label on an ASCII-compatible body is a server mistake; trust the bytes instead.
+    if (http && !(/^utf-(16|32)/.test(http) && !sniffXmlWideEncoding(bytes) && bytes[0] === 0x3c)) {
+      encoding = http;
+    }
+  }
+  if (!encoding && opts.kind === "xml") {
+    const wide = sniffXmlWideEncoding(bytes);
+    if (wide) encoding = wide;
+  }
+  if (!encoding) {
+    const head = asciiPrefix(bytes, opts.kind === "html" ? 4096 : 1024);
+    const declared = opts.kind === "xml" ? xmlDeclaredEncoding(head) : htmlDeclaredEncoding(head);
+    const norm = normaliseCharset(declared);
+    // A declaration claiming UTF-16 in an ASCII-readable prefix cannot be true.
+    if (norm && !/^(utf-16|utf-32|ucs-2)/.test(norm)) encoding = norm;
+  }
+  if (encoding === "utf-16") encoding = bytes[0] === 0 ? "utf-16be" : "utf-16le";
+  if (encoding === "utf-32") encoding = bytes[0] === 0 ? "utf-32be" : "utf-32le";
+  if (encoding === "ucs-2") encoding = "utf-16le";
+  if (!encoding) encoding = isValidUtf8(body) ? "utf-8" : "windows-1252";
+  if (encoding === "utf-8" && !bom && !isValidUtf8(body)) {
+    // Declared UTF-8 but is not: feedparser falls back to windows-1252 too.
+    encoding = "windows-1252";
+  }
+
+  let text: string;
+  try {
+    text = decodeWith(body, encoding);
+  } catch {
+    encoding = "windows-1252";
+    text = decodeWith(body, encoding);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (opts.kind === "xml") {
+    text = text.replace(/^(\s*<\?xml\b[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2/i, "$1$2utf-8$2");
+  }
+  return { text, encoding };
+}

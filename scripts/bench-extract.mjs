@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// bench-extract.mjs — scores our main-text extractor against Readability.js + jsdom on the dev half of
+// the article-extraction-benchmark, in one process, and compares warm throughput.
+//
+//   npm run bench:extract            (builds first; AEB_DIR defaults to ../shared/benchmarks/articles)
+//   node scripts/bench-extract.mjs [--split dev|test|all] [--passes 5] [--worst 8] [--only ours|readability]
+//
+// The metric is the benchmark's own, imported from the benchmark's score-articles.mjs so that the
+// figures here match `score-articles.mjs` run with the CLI (which pays a process start per page).
+// Speed is warm and single-process: one untimed warm-up pass, then the median of several timed passes.
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const AEB_DIR = path.resolve(ROOT, process.env.AEB_DIR ?? "../shared/benchmarks/articles");
+
+function parseArgs(argv) {
+  const a = { split: "dev", passes: 5, worst: 8, only: null };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const v = () => {
+      if (i + 1 >= argv.length) throw new Error(`${k} needs a value`);
+      return argv[++i];
+    };
+    if (k === "--split") a.split = v();
+    else if (k === "--passes") a.passes = Math.max(1, Number(v()));
+    else if (k === "--worst") a.worst = Number(v());
+    else if (k === "--only") a.only = v();
+    else throw new Error(`unknown argument ${k}`);
+  }
+  return a;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const f3 = (x) => (x === null || x === undefined || Number.isNaN(x) ? "nan" : x.toFixed(3));
+
+async function loadExtractors(only) {
+  const list = [];
+  if (only !== "readability") {
+    const modPath = path.join(ROOT, "services/extractor/dist/article/extract-article.js");
+    if (!fs.existsSync(modPath)) throw new Error(`${modPath} is missing: build first (npm run build)`);
+    const { extractArticle } = await import(pathToFileURL(modPath).href);
+    list.push({ name: "regradar (cheerio)", run: (html, url) => extractArticle(html, { url }).text });
+  }
+  if (only !== "ours") {
+    const { Readability } = await import("@mozilla/readability");
+    const { JSDOM, VirtualConsole } = await import("jsdom");
+    // jsdom reports stylesheet parse errors through the virtual console; and jsdom >= 27.1 throws on one
+    // benchmark page's CSS, which counts as an empty extraction rather than a crash of the benchmark.
+    const virtualConsole = new VirtualConsole();
+    list.push({
+      name: "readability+jsdom",
+      run: (html, url) => {
+        try {
+          const dom = new JSDOM(html, { url: url || undefined, virtualConsole });
+          const article = new Readability(dom.window.document).parse();
+          dom.window.close();
+          return article?.textContent ?? "";
+        } catch {
+          return "";
+        }
+      },
+    });
+  }
+  return list;
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const scorer = await import(pathToFileURL(path.join(AEB_DIR, "score-articles.mjs")).href);
+  const gt = scorer.loadGroundTruth(AEB_DIR);
+  const split = scorer.loadSplit(path.join(AEB_DIR, "split.json"));
+  const ids = scorer.idsForSplit(split, args.split, gt);
+  const pages = ids.map((id) => ({
+    id,
+    url: gt[id].url || "",
+    truth: gt[id].articleBody || "",
+    html: zlib.gunzipSync(fs.readFileSync(path.join(AEB_DIR, "html", `${id}.html.gz`))).toString("utf8"),
+  }));
+  const extractors = await loadExtractors(args.only);
+  console.log(`benchmark: ${AEB_DIR} split=${args.split} pages=${pages.length} passes=${args.passes}`);
+
+  const results = [];
+  for (const ex of extractors) {
+    // warm-up pass, also the one that is scored (extraction is deterministic)
+    const scored = pages.map((p) => {
+      const s = scorer.scorePage(p.truth, ex.run(p.html, p.url));
+      return { id: p.id, domain: scorer.domainOf(p.url), ...s };
+    });
+    const m = scorer.aggregate(scored);
+    const rates = [];
+    for (let pass = 0; pass < args.passes; pass++) {
+      const t0 = process.hrtime.bigint();
+      for (const p of pages) ex.run(p.html, p.url);
+      const s = Number(process.hrtime.bigint() - t0) / 1e9;
+      rates.push(pages.length / s);
+    }
+    const pps = median(rates);
+    results.push({ name: ex.name, m, pps });
+    console.log(`\n${ex.name}`);
+    if (args.worst > 0) {
+      for (const r of [...scored].sort((a, b) => a.f1 - b.f1).slice(0, args.worst)) {
+        console.log(`  worst F1=${f3(r.f1)} P=${f3(r.precision)} R=${f3(r.recall)} ${r.domain} ${r.id.slice(0, 12)}`);
+      }
+    }
+    console.log(`  F1=${f3(m.f1)} P=${f3(m.precision)} R=${f3(m.recall)} accuracy=${f3(m.accuracy)}`);
+    console.log(`  ${pps.toFixed(2)} pages/s warm (median of ${args.passes} passes: ${rates.map((r) => r.toFixed(1)).join(" ")})`);
+  }
+  if (results.length === 2) {
+    const [ours, rd] = results;
+    console.log(
+      `\nF1 ${f3(ours.m.f1)} vs ${f3(rd.m.f1)} (${ours.m.f1 > rd.m.f1 ? "ours ahead" : "READABILITY AHEAD"}); ` +
+        `speed ratio ${(ours.pps / rd.pps).toFixed(1)}x (${ours.pps.toFixed(1)} vs ${rd.pps.toFixed(1)} pages/s)`,
+    );
+  }
+}
+
+main().catch((e) => {
+  console.error(`bench-extract: ${e.stack ?? e.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+// `regradar article extract`: the article body and metadata of one HTML page (DESIGN.md contract 2).
+import { load } from "cheerio";
+import { detectLanguage } from "./detect-language.js";
+import { extractMainText } from "./main-text.js";
+import { readPageMetadata } from "./page-metadata.js";
+
+/** Contract 2's shape, in its key order. */
+export interface ExtractedArticle {
+  title: string | null;
+  text: string;
+  /** ISO-8601 UTC */
+  published: string | null;
+  authors: string[];
+  lang: string | null;
+}
+
+export interface ExtractArticleOptions {
+  /** The page's URL; accepted for callers that have it (relative links are not part of the output). */
+  url?: string | null;
+}
+
+/**
+ * Main text and metadata of an article page. Pure and synchronous: no network, no clock.
+ * htmlparser2 rather than parse5 because it parses news pages several times faster, and the
+ * extraction only needs a sane tree, not the spec's error recovery.
+ */
+export function extractArticle(html: string, _opts: ExtractArticleOptions = {}): ExtractedArticle {
+  const $ = load(html, { xml: { xmlMode: false, decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true } });
+  const meta = readPageMetadata($);
+  const text = extractMainText($.root()[0]!, { fallbackBody: meta.ldBody });
+  return {
+    title: meta.title,
+    text,
+    published: meta.published,
+    authors: meta.authors,
+    lang: meta.lang ?? detectLanguage(text) ?? (meta.title ? detectLanguage(meta.title) : null),
+  };
+}

@@ -1,0 +1,335 @@
+import { foldText } from "./fold.js";
+import { segmentSentences, sentenceAt } from "./segment.js";
+import { ACTIONS, getLexicon, type Action, type EntityType, type Lexicon, type Payload } from "./taxonomy.js";
+
+export interface MentionsInput {
+  readonly title: string;
+  readonly text: string;
+  readonly lang: string | null;
+}
+
+export type MentionKind = "authority" | "action" | "entity" | "jurisdiction";
+
+export interface Mention {
+  kind: MentionKind;
+  value: string;
+  surface: string;
+  /** UTF-16 offsets into the analysed string `title + "\n\n" + text` (see analysedText). */
+  start: number;
+  end: number;
+}
+
+/** Contract 3 of DESIGN.md, keys in contract order. */
+export interface MentionsResult {
+  relevant: boolean;
+  score: number;
+  jurisdictions: string[];
+  authorities: string[];
+  actions: Action[];
+  entities: { name: string; type: EntityType }[];
+  mentions: Mention[];
+}
+
+/** The string every `start`/`end` offset refers to: the title, a blank line, then the text. */
+export function analysedText(input: Pick<MentionsInput, "title" | "text">): string {
+  return `${input.title ?? ""}\n\n${input.text ?? ""}`;
+}
+
+interface Hit {
+  readonly start: number;
+  readonly end: number;
+  readonly payloads: Payload[];
+  readonly sentence: number;
+}
+
+interface Trigger {
+  readonly hit: Hit;
+  readonly action: Action;
+  readonly strong: boolean;
+}
+
+// Evidence weights; a document is relevant when the squashed sum reaches RELEVANCE_THRESHOLD.
+// One strong trigger next to crypto subject matter (sum 1.0 -> score 0.63) is enough; a weak
+// trigger needs a public actor next to it; bare regulatory vocabulary needs two or more places.
+const W_STRONG = 1.0;
+const W_WEAK_SAME = 1.0;
+const W_WEAK_NEAR = 0.6;
+const W_SIGNAL = 0.35;
+const TITLE_BOOST = 1.5;
+const MODAL_FACTOR = 0.5;
+const RELEVANCE_THRESHOLD = 0.6;
+/** How far (in words, or CJK characters / 2) before a trigger a negation or rumour cue reaches. */
+const CUE_REACH = 5;
+
+const PRICE_CONTEXT = /^\s*(?:price|prices|token|tokens|coin|coins|holders?|holdings?|futures|etf|spot|market|network|staking|\d|[,.;:)]|\s*-?\s*usd)/i;
+
+/**
+ * Finds crypto-regulation mentions in an article. Pure function of its input; the taxonomy
+ * (services/extractor/taxonomy/*.json) is loaded and compiled into one matcher on first call.
+ */
+export function extractMentions(input: MentionsInput): MentionsResult {
+  const lex = getLexicon();
+  const src = analysedText(input);
+  const folded = foldText(src);
+  const sentences = segmentSentences(src);
+
+  // 1. Match every term once; map folded offsets back to the analysed string.
+  const lexical: Hit[] = [];
+  const cues: Hit[] = [];
+  for (const m of lex.matcher.search(folded.text)) {
+    const term = lex.terms[m.pattern]!;
+    const start = folded.origin[m.start]!;
+    const lastUnit = folded.origin[m.end - 1]!;
+    const code = src.charCodeAt(lastUnit);
+    const end = lastUnit + (code >= 0xd800 && code <= 0xdbff ? 2 : 1);
+    if (term.exact !== null && src.slice(start, end).normalize("NFKC").replace(/\s+/g, " ") !== term.exact) continue;
+    const hit: Hit = { start, end, payloads: term.payloads, sentence: sentenceAt(sentences, start) };
+    (term.cue ? cues : lexical).push(hit);
+  }
+  const hits = leftmostLongest(lexical);
+
+  // 2. Entities (reported for every article, relevant or not).
+  const entityNamed = new Set<number>();
+  for (const h of hits) for (const p of h.payloads) if (p.kind === "entity" && !p.ticker) entityNamed.add(p.index);
+  const entityHits: { hit: Hit; index: number }[] = [];
+  for (const h of hits) {
+    for (const p of h.payloads) {
+      if (p.kind !== "entity") continue;
+      if (p.ticker && !entityNamed.has(p.index) && !tickerInContext(src, h)) continue;
+      entityHits.push({ hit: h, index: p.index });
+    }
+  }
+
+  // 3. Per-sentence context.
+  const n = sentences.length;
+  const crypto = new Array<boolean>(n).fill(false);
+  const actor = new Array<boolean>(n).fill(false);
+  const priceTalk = new Array<boolean>(n).fill(false);
+  const platform = new Array<boolean>(n).fill(false);
+  for (const { hit } of entityHits) crypto[hit.sentence] = true;
+  for (const h of hits) {
+    for (const p of h.payloads) {
+      if (p.kind === "crypto") crypto[h.sentence] = true;
+      else if (p.kind === "actor" || p.kind === "authority") actor[h.sentence] = true;
+      else if (p.kind === "priceTalk") priceTalk[h.sentence] = true;
+    }
+  }
+  for (const c of cues) for (const p of c.payloads) if (p.kind === "platform") platform[c.sentence] = true;
+  const near = (arr: boolean[], i: number) => arr[i] || (i > 0 && arr[i - 1]) || (i + 1 < n && arr[i + 1]) || false;
+
+  // 4. Regulatory evidence.
+  const evidence = new Array<number>(n).fill(0);
+  const triggers: Trigger[] = [];
+  let total = 0;
+  for (const h of hits) {
+    const i = h.sentence;
+    for (const p of h.payloads) {
+      if (p.kind !== "action" && p.kind !== "signal") continue;
+      if (!near(crypto, i)) continue;
+      const cue = precedingCue(src, cues, h);
+      if (cue === "cancel") continue;
+      let w: number;
+      if (p.kind === "signal") {
+        if (priceTalk[i] || !actor[i]) continue;
+        w = W_SIGNAL;
+      } else if (p.strong) {
+        w = W_STRONG;
+      } else {
+        if (priceTalk[i]) continue;
+        w = actor[i] ? W_WEAK_SAME : near(actor, i) ? W_WEAK_NEAR : 0;
+        if (w === 0) continue;
+      }
+      if (cue === "modal") w *= MODAL_FACTOR;
+      if (sentences[i] && sentences[i]!.end <= input.title.length) w *= TITLE_BOOST;
+      evidence[i]! += w;
+      total += w;
+      if (p.kind === "action") triggers.push({ hit: h, action: p.action, strong: p.strong });
+    }
+  }
+  const score = round3(1 - Math.exp(-total));
+  const relevant = score >= RELEVANCE_THRESHOLD;
+
+  const entities = uniqueEntities(lex, entityHits);
+  const mentions: Mention[] = entityHits.map(({ hit, index }) => mention(src, "entity", lex.entities[index]!.name, hit));
+  if (!relevant) return finish({ relevant, score, jurisdictions: [], authorities: [], actions: [], entities, mentions });
+
+  // 5. Actions from the regulatory sentences.
+  const actionSet = new Set<Action>();
+  for (const t of triggers) {
+    const action = refineAction(src, t, hits, platform);
+    if (!action) continue;
+    actionSet.add(action);
+    mentions.push(mention(src, "action", action, t.hit));
+  }
+
+  // 6. Authorities acting in or next to a regulatory sentence.
+  const regSentence = (i: number) => evidence[i]! > 0;
+  const nearReg = (i: number) => regSentence(i) || (i > 0 && regSentence(i - 1)) || (i + 1 < n && regSentence(i + 1));
+  const jurCounts = countJurisdictions(hits, lex);
+  const resolved = resolveAuthorities(hits, lex, jurCounts);
+  const authoritySet = new Set<string>();
+  const jurisdictionSet = new Set<string>();
+  for (const [h, index] of resolved) {
+    if (!nearReg(h.sentence)) continue;
+    const a = lex.authorities[index]!;
+    authoritySet.add(a.name);
+    jurisdictionSet.add(a.jurisdiction);
+    mentions.push(mention(src, "authority", a.name, h));
+  }
+
+  // 7. Jurisdictions named in the regulatory sentences themselves.
+  for (const h of hits) {
+    if (!regSentence(h.sentence)) continue;
+    for (const p of h.payloads) {
+      if (p.kind !== "jurisdiction") continue;
+      if (/^-?based\b|^-born\b/i.test(src.slice(h.end, h.end + 8).replace(/^\s*-\s*/, "-"))) continue;
+      if (p.via === "demonym" && followedByNationality(cues, h)) continue;
+      jurisdictionSet.add(p.code);
+      mentions.push(mention(src, "jurisdiction", p.code, h));
+    }
+  }
+  if (jurisdictionSet.size === 0 && jurCounts.size > 0) {
+    const [code] = [...jurCounts.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    jurisdictionSet.add(code);
+    const first = hits.find((h) => h.payloads.some((p) => p.kind === "jurisdiction" && p.code === code));
+    if (first) mentions.push(mention(src, "jurisdiction", code, first));
+  }
+
+  return finish({
+    relevant, score,
+    jurisdictions: [...jurisdictionSet],
+    authorities: [...authoritySet],
+    actions: ACTIONS.filter((a) => actionSet.has(a)),
+    entities, mentions,
+  });
+}
+
+function finish(r: MentionsResult): MentionsResult {
+  r.mentions.sort((a, b) => a.start - b.start || a.end - b.end || a.kind.localeCompare(b.kind));
+  return {
+    relevant: r.relevant, score: r.score, jurisdictions: r.jurisdictions, authorities: r.authorities,
+    actions: r.actions, entities: r.entities, mentions: r.mentions,
+  };
+}
+
+function mention(src: string, kind: MentionKind, value: string, h: Hit): Mention {
+  return { kind, value, surface: src.slice(h.start, h.end), start: h.start, end: h.end };
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Keeps the leftmost, then longest, of overlapping lexical hits ("比特币中国" beats "比特币" and "中国"). */
+function leftmostLongest(list: Hit[]): Hit[] {
+  list.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Hit[] = [];
+  let reach = -1;
+  for (const h of list) {
+    if (h.start < reach) continue;
+    out.push(h);
+    reach = h.end;
+  }
+  return out;
+}
+
+/** "$SOL", "(SOL)", "SOL price", "SOL/USD" count; a bare capitalised word does not. */
+function tickerInContext(src: string, h: Hit): boolean {
+  const before = src.slice(Math.max(0, h.start - 1), h.start);
+  const after = src.slice(h.end, h.end + 12);
+  if (before === "$") return true;
+  if (before === "(" && after.startsWith(")")) return true;
+  if (after.startsWith("/")) return true;
+  return PRICE_CONTEXT.test(after) && /^\s*(?:price|prices|token|tokens|coin|coins|holders?|futures|etf|staking|\/usd|-usd)/i.test(after);
+}
+
+/**
+ * Looks for a negation/rumour cue (cancels) or a modal cue (weakens) shortly before the
+ * trigger in the same sentence: "denied plans to ban", "rumours of a ban", "could ban".
+ */
+function precedingCue(src: string, cues: Hit[], h: Hit): "cancel" | "modal" | null {
+  let result: "cancel" | "modal" | null = null;
+  for (const c of cues) {
+    if (c.sentence !== h.sentence || c.end > h.start) continue;
+    const gap = src.slice(c.end, h.start);
+    const words = gap.trim() === "" ? 0 : gap.trim().split(/\s+/).length;
+    const cjk = (gap.match(/[\u3400-\u9fff]/g) ?? []).length;
+    if (words + Math.ceil(cjk / 2) > CUE_REACH) continue;
+    if (/[,;:，；：]/.test(gap) && cjk === 0 && words > 2) continue;
+    for (const p of c.payloads) {
+      if (p.kind === "negation" || p.kind === "rumour") return "cancel";
+      if (p.kind === "modal") result = "modal";
+    }
+  }
+  return result;
+}
+
+function followedByNationality(cues: Hit[], h: Hit): boolean {
+  return cues.some((c) => c.start >= h.end && c.start - h.end <= 1 && c.payloads.some((p) => p.kind === "nationality"));
+}
+
+/** Context rules that turn a trigger into the action the labelling conventions call for. */
+function refineAction(src: string, t: Trigger, hits: Hit[], platform: boolean[]): Action | null {
+  const after = src.slice(t.hit.end, t.hit.end + 60);
+  if (t.action === "ban") {
+    if (/^\s+from\s+(?:trading|participating|registering|acting|serving|holding|engaging|working)/i.test(after)) return "enforcement";
+    const laterShutdown = hits.some((h) => h.sentence === t.hit.sentence && h.start > t.hit.start &&
+      h.payloads.some((p) => p.kind === "action" && p.action === "shutdown_order"));
+    if (/\bfrom\s+operating\b/i.test(after) || laterShutdown) return "shutdown_order";
+  }
+  if (t.action === "platform_liability" && !platform[t.hit.sentence]) return null;
+  return t.action;
+}
+
+function countJurisdictions(hits: Hit[], lex: Lexicon): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const h of hits) {
+    for (const p of h.payloads) {
+      if (p.kind === "jurisdiction") counts.set(p.code, (counts.get(p.code) ?? 0) + 1);
+      else if (p.kind === "authority" && !p.abbreviation && h.payloads.filter((q) => q.kind === "authority").length === 1) {
+        const code = lex.authorities[p.index]!.jurisdiction;
+        counts.set(code, (counts.get(code) ?? 0) + 1);
+      }
+    }
+  }
+  return counts;
+}
+
+/**
+ * Picks one body for every authority hit. A surface shared by several bodies ("SEC", "FSA",
+ * "证监会") goes to the one that is also named unambiguously in the text, else to the one whose
+ * jurisdiction the text mentions most, else to the first listed in the taxonomy.
+ */
+function resolveAuthorities(hits: Hit[], lex: Lexicon, jurCounts: Map<string, number>): [Hit, number][] {
+  const unambiguous = new Set<number>();
+  for (const h of hits) {
+    const cands = h.payloads.filter((p) => p.kind === "authority");
+    if (cands.length === 1) unambiguous.add((cands[0] as { index: number }).index);
+  }
+  const out: [Hit, number][] = [];
+  for (const h of hits) {
+    const cands = h.payloads.flatMap((p) => (p.kind === "authority" ? [p.index] : []));
+    if (cands.length === 0) continue;
+    if (cands.length === 1) { out.push([h, cands[0]!]); continue; }
+    const named = cands.filter((c) => unambiguous.has(c));
+    if (named.length >= 1) { out.push([h, named[0]!]); continue; }
+    let best = cands[0]!, bestCount = jurCounts.get(lex.authorities[best]!.jurisdiction) ?? 0;
+    for (const c of cands.slice(1)) {
+      const cnt = jurCounts.get(lex.authorities[c]!.jurisdiction) ?? 0;
+      if (cnt > bestCount) { best = c; bestCount = cnt; }
+    }
+    out.push([h, best]);
+  }
+  return out;
+}
+
+function uniqueEntities(lex: Lexicon, entityHits: { index: number }[]): { name: string; type: EntityType }[] {
+  const seen = new Set<number>();
+  const out: { name: string; type: EntityType }[] = [];
+  for (const { index } of entityHits) {
+    if (seen.has(index)) continue;
+    seen.add(index);
+    const e = lex.entities[index]!;
+    out.push({ name: e.name, type: e.type });
+  }
+  return out;
+}
+

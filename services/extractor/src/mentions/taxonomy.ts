@@ -1,0 +1,141 @@
+import { readFileSync } from "node:fs";
+import { AhoCorasick } from "./aho-corasick.js";
+import { foldTerm } from "./fold.js";
+
+export const ACTIONS = [
+  "ban", "shutdown_order", "enforcement", "licensing", "legislation", "guidance",
+  "investigation", "taxation", "sanctions", "aml_kyc", "platform_liability",
+] as const;
+export type Action = (typeof ACTIONS)[number];
+export type EntityType = "exchange" | "asset" | "project" | "company" | "person";
+export type CueKind = "crypto" | "signal" | "actor" | "negation" | "rumour" | "modal" | "priceTalk" | "platform" | "nationality";
+
+export interface AuthorityDef { readonly name: string; readonly jurisdiction: string; readonly fullNames: readonly string[] }
+export interface EntityDef { readonly name: string; readonly type: EntityType }
+
+/** What a lexicon term means; one term may carry several payloads (e.g. "SEC" → three regulators). */
+export type Payload =
+  | { kind: "jurisdiction"; code: string; via: "name" | "demonym" | "place" }
+  | { kind: "authority"; index: number; abbreviation: boolean }
+  | { kind: "entity"; index: number; ticker: boolean }
+  | { kind: "action"; action: Action; strong: boolean }
+  | { kind: CueKind };
+
+export interface Term {
+  /** Exact (NFKC) spelling required when the term is case-sensitive, else null. */
+  readonly exact: string | null;
+  readonly payloads: Payload[];
+  /** Cue terms are matched on their own layer and never compete with lexical terms for a span. */
+  readonly cue: boolean;
+}
+
+export interface Lexicon {
+  readonly matcher: AhoCorasick;
+  readonly terms: readonly Term[];
+  readonly authorities: readonly AuthorityDef[];
+  readonly entities: readonly EntityDef[];
+}
+
+const CUE_KINDS = new Set<CueKind>(["negation", "rumour", "modal", "platform", "nationality"]);
+
+// Taxonomy files live outside src so the same relative URL works from src/mentions (vitest)
+// and dist/mentions (compiled): both are two levels below the package root.
+const TAXONOMY_DIR = new URL("../../taxonomy/", import.meta.url);
+
+function loadJson<T>(file: string): T {
+  return JSON.parse(readFileSync(new URL(file, TAXONOMY_DIR), "utf8")) as T;
+}
+
+interface JurisdictionFile { entries: { code: string; names: string[]; caseSensitive?: string[]; demonyms: string[]; places: string[] }[] }
+interface AuthorityFile { entries: { name: string; jurisdiction: string; aliases: string[]; abbr: string[] }[] }
+interface EntityFile { entries: { name: string; type: EntityType; aliases: string[]; abbr?: string[]; tickers?: string[] }[] }
+interface ActionFile { actions: Record<Action, { strong: string[]; weak: string[]; abbr?: string[] }> }
+interface CueFile { crypto: string[]; signals: string[]; actors: string[]; negation: string[]; rumour: string[]; modal: string[]; priceTalk: string[]; platformNouns: string[]; nationality: string[] }
+interface CityFile { cities: [string, string][] }
+
+// Cue words that are also ordinary capitalised words elsewhere ("May" the month).
+const CASE_SENSITIVE_CUES = new Set(["may"]);
+
+let lexicon: Lexicon | null = null;
+
+/** Builds (once) the matcher over every taxonomy term. */
+export function getLexicon(): Lexicon {
+  if (lexicon) return lexicon;
+  const keyed = new Map<string, Term>();
+  const add = (raw: string, payload: Payload, caseSensitive = false) => {
+    const folded = foldTerm(raw);
+    if (!folded) return;
+    const exact = caseSensitive ? raw.normalize("NFKC").replace(/\s+/g, " ").trim() : null;
+    const cue = "kind" in payload && CUE_KINDS.has(payload.kind as CueKind);
+    const key = `${cue ? "c" : "l"}|${exact ?? ""}|${folded}`;
+    let term = keyed.get(key);
+    if (!term) { term = { exact, payloads: [], cue }; keyed.set(key, term); }
+    const sig = JSON.stringify(payload);
+    if (!term.payloads.some((p) => JSON.stringify(p) === sig)) term.payloads.push(payload);
+  };
+
+  const jur = loadJson<JurisdictionFile>("jurisdictions.json");
+  for (const e of jur.entries) {
+    for (const n of e.names) add(n, { kind: "jurisdiction", code: e.code, via: "name" });
+    for (const n of e.caseSensitive ?? []) add(n, { kind: "jurisdiction", code: e.code, via: "name" }, true);
+    for (const n of e.demonyms) add(n, { kind: "jurisdiction", code: e.code, via: "demonym" });
+    for (const n of e.places) add(n, { kind: "jurisdiction", code: e.code, via: "place" });
+  }
+
+  const authorities: AuthorityDef[] = [];
+  const auth = loadJson<AuthorityFile>("authorities.json");
+  const cities = loadJson<CityFile>("cn-cities.json");
+  const authEntries = [...auth.entries];
+  for (const [zh, pinyin] of cities.cities) {
+    add(zh, { kind: "jurisdiction", code: "CN", via: "place" });
+    authEntries.push({
+      name: `${pinyin} Public Security Bureau`, jurisdiction: "CN", abbr: [],
+      aliases: [`${zh}市公安局`, `${zh}公安局`, `${zh}公安`, `${zh}市公安机关`, `${zh}公安机关`, `${zh}市警方`, `${zh}警方`,
+        `${pinyin} Public Security Bureau`, `${pinyin} police`],
+    });
+  }
+  for (const e of authEntries) {
+    const index = authorities.length;
+    authorities.push({ name: e.name, jurisdiction: e.jurisdiction, fullNames: e.aliases.map(foldTerm) });
+    for (const a of e.aliases) add(a, { kind: "authority", index, abbreviation: false });
+    for (const a of e.abbr) add(a, { kind: "authority", index, abbreviation: true }, true);
+  }
+
+  const entities: EntityDef[] = [];
+  for (const e of loadJson<EntityFile>("entities.json").entries) {
+    const index = entities.length;
+    entities.push({ name: e.name, type: e.type });
+    for (const a of e.aliases) add(a, { kind: "entity", index, ticker: false });
+    for (const a of e.abbr ?? []) add(a, { kind: "entity", index, ticker: false }, true);
+    for (const a of e.tickers ?? []) add(a, { kind: "entity", index, ticker: true }, true);
+  }
+
+  const actions = loadJson<ActionFile>("actions.json").actions;
+  for (const action of ACTIONS) {
+    const def = actions[action];
+    for (const t of def.strong) add(t, { kind: "action", action, strong: true });
+    for (const t of def.weak) add(t, { kind: "action", action, strong: false });
+    for (const t of def.abbr ?? []) add(t, { kind: "action", action, strong: true }, true);
+  }
+
+  const cues = loadJson<CueFile>("cues.json");
+  const cueLists: [CueKind, string[]][] = [
+    ["crypto", cues.crypto], ["signal", cues.signals], ["actor", cues.actors], ["negation", cues.negation],
+    ["rumour", cues.rumour], ["modal", cues.modal], ["priceTalk", cues.priceTalk], ["platform", cues.platformNouns],
+    ["nationality", cues.nationality],
+  ];
+  for (const [kind, list] of cueLists) {
+    for (const t of list) add(t, { kind }, CASE_SENSITIVE_CUES.has(t) || (kind === "crypto" && /^[A-Z]{2,}s?$/.test(t)));
+  }
+
+  const matcher = new AhoCorasick();
+  const terms: Term[] = [];
+  for (const [key, term] of keyed) {
+    const folded = key.slice(key.indexOf("|", 2) + 1);
+    matcher.add(folded);
+    terms.push(term);
+  }
+  matcher.build();
+  lexicon = { matcher, terms, authorities, entities };
+  return lexicon;
+}

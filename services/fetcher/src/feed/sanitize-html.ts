@@ -1,0 +1,130 @@
+import sanitize from "sanitize-html";
+import { decodeHTML } from "entities";
+import { urljoin } from "./resolve-links.js";
+
+// Allow-lists follow feedparser's _HTMLSanitizer, so sanitised feed HTML reads the way feed
+// consumers (and feedparser-derived conformance suites) expect.
+const ACCEPTABLE_ELEMENTS = [
+  "a", "abbr", "acronym", "address", "area", "article", "aside", "audio", "b", "big", "blockquote", "br",
+  "button", "canvas", "caption", "center", "cite", "code", "col", "colgroup", "command", "datagrid",
+  "datalist", "dd", "del", "details", "dfn", "dialog", "dir", "div", "dl", "dt", "em", "event-source",
+  "fieldset", "figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+  "header", "hr", "i", "img", "input", "ins", "keygen", "kbd", "label", "legend", "li", "m", "map",
+  "menu", "meter", "multicol", "nav", "nextid", "ol", "optgroup", "option", "output", "p", "pre",
+  "progress", "q", "s", "samp", "section", "select", "small", "sound", "source", "spacer", "span",
+  "strike", "strong", "sub", "sup", "table", "tbody", "td", "textarea", "tfoot", "th", "thead", "time",
+  "tr", "tt", "u", "ul", "var", "video", "noscript",
+];
+
+const ACCEPTABLE_ATTRIBUTES = [
+  "abbr", "accept", "accept-charset", "accesskey", "action", "align", "alt", "autocomplete", "autofocus",
+  "axis", "background", "balance", "bgcolor", "bgproperties", "border", "bordercolor", "bordercolordark",
+  "bordercolorlight", "bottompadding", "cellpadding", "cellspacing", "ch", "challenge", "char", "charoff",
+  "choff", "charset", "checked", "cite", "class", "clear", "color", "cols", "colspan", "compact",
+  "contenteditable", "controls", "coords", "data", "datafld", "datapagesize", "datasrc", "datetime",
+  "default", "delay", "dir", "disabled", "draggable", "dynsrc", "enctype", "end", "face", "for", "form",
+  "frame", "galleryimg", "gutter", "headers", "height", "hidefocus", "hidden", "high", "href", "hreflang",
+  "hspace", "icon", "id", "inputmode", "ismap", "keytype", "label", "leftspacing", "lang", "list",
+  "longdesc", "loop", "loopcount", "loopend", "loopstart", "low", "lowsrc", "max", "maxlength", "media",
+  "method", "min", "multiple", "name", "nohref", "noshade", "nowrap", "open", "optimum", "pattern", "ping",
+  "point-size", "poster", "pqg", "preload", "prompt", "radiogroup", "readonly", "rel", "repeat-max",
+  "repeat-min", "replace", "required", "rev", "rightspacing", "rows", "rowspan", "rules", "scope",
+  "selected", "shape", "size", "span", "src", "start", "step", "summary", "suppress", "tabindex", "target",
+  "template", "title", "toppadding", "type", "unselectable", "usemap", "urn", "valign", "value", "variable",
+  "volume", "vspace", "vrml", "width", "wrap", "xml:lang", "style",
+];
+
+const ACCEPTABLE_SCHEMES = [
+  "http", "https", "ftp", "ftps", "mailto", "news", "nntp", "aim", "callto", "cvs", "facetime", "feed", "git",
+  "gtalk", "irc", "ircs", "irc6", "itms", "mms", "msnim", "rtsp", "rtspu", "sftp", "skype", "ssh", "sip",
+  "sips", "smb", "svn", "tel", "telnet", "urn", "webcal", "wtai", "xmpp", "magnet",
+];
+
+// Attributes holding URIs that feedparser resolves against the element's base.
+const URI_ATTRIBUTES = new Set(["href", "src", "cite", "longdesc", "usemap", "action", "background", "poster", "codebase", "data", "classid", "profile", "lowsrc", "dynsrc"]);
+
+const ACCEPTABLE_CSS_PROPERTIES = new Set([
+  "azimuth", "background-color", "border-bottom-color", "border-collapse", "border-color",
+  "border-left-color", "border-right-color", "border-top-color", "clear", "color", "cursor", "direction",
+  "display", "elevation", "float", "font", "font-family", "font-size", "font-style", "font-variant",
+  "font-weight", "height", "letter-spacing", "line-height", "overflow", "pause", "pause-after",
+  "pause-before", "pitch", "pitch-range", "richness", "speak", "speak-header", "speak-numeral",
+  "speak-punctuation", "speech-rate", "stress", "text-align", "text-decoration", "text-indent",
+  "unicode-bidi", "vertical-align", "voice-family", "volume", "white-space", "width",
+]);
+const ACCEPTABLE_CSS_KEYWORDS = new Set([
+  "auto", "aqua", "black", "block", "blue", "bold", "both", "bottom", "brown", "center", "collapse",
+  "dashed", "dotted", "fuchsia", "gray", "green", "!important", "italic", "left", "lime", "maroon",
+  "medium", "none", "navy", "normal", "nowrap", "olive", "pointer", "purple", "red", "right", "solid",
+  "silver", "teal", "top", "transparent", "underline", "white", "yellow",
+]);
+const VALID_CSS_VALUE = /^(#[0-9a-fA-F]+|rgb\(\d+%?,\d*%?,?\d*%?\)?|\d{0,2}\.?\d{0,2}(cm|em|ex|in|mm|pc|pt|px|%|,|\))?)$/;
+
+/** Keeps only harmless declarations, the way feedparser does; anything suspicious empties the style. */
+export function sanitizeCss(style: string): string {
+  const s = style.replace(/url\s*\(\s*[^\s)]+?\s*\)\s*/gi, " ");
+  if (!/^([:,;#%.\sa-zA-Z0-9!]|\w-\w|'[\s\w]+'|"[\s\w]+"|\([\d,\s]+\))*$/.test(s)) return "";
+  if (!/^\s*([-\w]+\s*:[^:;]*(;\s*|$))*$/.test(s)) return "";
+  const out: string[] = [];
+  for (const m of s.matchAll(/([-\w]+)\s*:\s*([^:;]*)/g)) {
+    const prop = m[1]!.toLowerCase();
+    const value = m[2]!.trim();
+    if (!value) continue;
+    if (ACCEPTABLE_CSS_PROPERTIES.has(prop)) {
+      out.push(`${prop}: ${value};`);
+    } else if (["background", "border", "margin", "padding"].includes(prop.split("-")[0]!)) {
+      if (value.split(/\s+/).every((k) => ACCEPTABLE_CSS_KEYWORDS.has(k) || VALID_CSS_VALUE.test(k))) {
+        out.push(`${prop}: ${value};`);
+      }
+    }
+  }
+  return out.join(" ");
+}
+
+/**
+ * Sanitises feed HTML: drops script/style/applet with their content, unwraps other unknown elements
+ * (iframe, object, embed, frame, blink, meta, link) keeping their text, removes event handlers and
+ * unsafe URL schemes, filters inline CSS, and resolves relative URIs against `baseUrl`.
+ */
+export function sanitizeFeedHtml(html: string, baseUrl?: string | null): string {
+  const out = sanitize(html, {
+    allowedTags: ACCEPTABLE_ELEMENTS,
+    allowedAttributes: { "*": ACCEPTABLE_ATTRIBUTES },
+    allowedSchemes: ACCEPTABLE_SCHEMES,
+    allowedSchemesAppliedToAttributes: [...URI_ATTRIBUTES],
+    allowProtocolRelative: true,
+    disallowedTagsMode: "discard",
+    nonTextTags: ["script", "style", "applet", "noembed", "noframes", "xmp", "plaintext"],
+    selfClosing: ["img", "br", "hr", "area", "base", "basefont", "input", "link", "meta", "col", "source"],
+    transformTags: {
+      "*": (tagName, attribs) => {
+        const next: Record<string, string> = {};
+        for (const [k, v] of Object.entries(attribs)) {
+          const key = k.toLowerCase();
+          if (key.startsWith("on")) continue;
+          if (key === "style") {
+            const css = sanitizeCss(decodeHTML(v));
+            if (css) next[key] = css;
+            continue;
+          }
+          next[key] = URI_ATTRIBUTES.has(key) ? urljoin(baseUrl, v) : v;
+        }
+        return { tagName, attribs: next };
+      },
+    },
+  });
+  return out.trim() === "" && html.trim() !== "" ? out.trim() : out;
+}
+
+/** Plain text of a fragment of HTML: tags removed, entities decoded, whitespace kept as written. */
+export function htmlToText(html: string): string {
+  const noTags = sanitize(html, { allowedTags: [], allowedAttributes: {}, nonTextTags: ["script", "style", "applet", "title", "head"] });
+  return decodeHTML(noTags);
+}
+
+const HTMLISH = /<\s*\/?\s*(?:[a-z][a-z0-9-]*)(?:\s[^>]*)?\s*\/?\s*>|&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);/i;
+
+/** feedparser's heuristic for RSS fields that may or may not carry HTML. */
+export function looksLikeHtml(s: string): boolean {
+  return HTMLISH.test(s);
+}

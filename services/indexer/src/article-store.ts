@@ -1,0 +1,38 @@
+import type { ArticleDocument, SearchQuery, SearchResult, StoredArticle } from "@regradar/shared";
+
+export interface UpsertOutcome {
+  /** Ids stored for the first time. */
+  created: string[];
+  /** Ids whose content changed and were rewritten. */
+  updated: string[];
+  /** Ids already stored with the same content: a replay, nothing written. */
+  unchanged: string[];
+  /** Documents the store refused, with its reason; never dropped silently. */
+  rejected: Array<{ id: string; reason: string }>;
+}
+
+export type UpsertDocument = ArticleDocument & { duplicateOf: string | null };
+
+/** The search index, whichever engine holds it. */
+export interface ArticleStore {
+  readonly kind: "sqlite" | "elasticsearch";
+  /** Creates tables / index template / alias when missing. Idempotent. */
+  init(): Promise<void>;
+  upsertArticles(docs: UpsertDocument[]): Promise<UpsertOutcome>;
+  getArticles(ids: string[]): Promise<StoredArticle[]>;
+  /** Earlier articles whose content hash lies within `maxBits` bits of `contentHash`, oldest first. */
+  findNearDuplicates(contentHash: string, maxBits: number): Promise<Array<{ id: string; indexedAt: string }>>;
+  search(query: SearchQuery): Promise<SearchResult>;
+  count(): Promise<number>;
+  /** Every stored article in id order, a page at a time, for reindexing. */
+  scan(afterId: string | null, pageSize: number): Promise<StoredArticle[]>;
+  /** Makes writes so far visible to search (no-op where they already are). */
+  refresh(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Content fields that decide whether a re-indexed document changed (timestamps excluded). */
+export function contentFingerprint(doc: UpsertDocument): string {
+  const { fetchedAt: _fetched, ...content } = doc;
+  return JSON.stringify(content);
+}

@@ -1,0 +1,37 @@
+import { enqueue, PermanentError, startStageWorker, type Logger, type QueueSet } from "@regradar/shared";
+import type { ConnectionOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import type { ArticleStore } from "./article-store.js";
+import { indexArticles, type IndexOutcome } from "./index-articles.js";
+import { MicroBatcher } from "./micro-batcher.js";
+
+export interface IndexerWiring {
+  store: ArticleStore;
+  queues: QueueSet;
+  connection: ConnectionOptions;
+  redis: Redis;
+  prefix: string;
+  log: Logger;
+  batchSize: number;
+}
+
+/** Hands the article to subscription matching; the job id makes a re-enqueue a no-op. */
+export const enqueueAlertMatching = (queues: QueueSet, articleId: string) =>
+  enqueue(queues, "alerts", "match", { articleId }, { jobId: `alert-${articleId}` });
+
+export function startIndexerWorker(w: IndexerWiring) {
+  // Up to batchSize jobs are active at once; their documents meet in one bulk write.
+  const batcher = new MicroBatcher<Parameters<typeof indexArticles>[0][number], IndexOutcome>(
+    (docs) => indexArticles(docs, w.store), w.batchSize, 50);
+  return startStageWorker({
+    queue: "index", connection: w.connection, redis: w.redis, prefix: w.prefix, concurrency: w.batchSize, log: w.log,
+    async handle(doc) {
+      const outcome = await batcher.add(doc);
+      if (outcome.status === "rejected") throw new PermanentError(`store rejected article ${doc.id}: ${outcome.reason}`, "rejected_by_store");
+      // "unchanged" too: a crash after the write but before this enqueue must not lose the alert;
+      // the alerter records each (subscription, article) pair once, so a repeat costs nothing.
+      await enqueueAlertMatching(w.queues, doc.id);
+      return outcome.status;
+    },
+  });
+}
