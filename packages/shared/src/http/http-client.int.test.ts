@@ -186,6 +186,18 @@ describe("limits and timeouts", () => {
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
+  it("accepts a streamed body exactly at the cap and refuses one byte more", async ({ server, makeClient }) => {
+    const chunked = (bytes: number) =>
+      server.route(`/chunked-${bytes}`, (_req, res) => {
+        res.writeHead(200, { "content-type": "text/plain" }); // no Content-Length: chunked
+        res.write(Buffer.alloc(bytes - 1, "a"));
+        res.end("z");
+      });
+    const client = makeClient({ maxBodyBytes: 4096 });
+    expect((await client.get(chunked(4096))).body.length).toBe(4096);
+    await expectReason(client.get(chunked(4097)), "too_large");
+  });
+
   it("aborts an endless body as soon as it passes the cap", async ({ server, makeClient }) => {
     const started = Date.now();
     await expectReason(makeClient({ maxBodyBytes: 256 * 1024 }).get(server.behaviours.endlessBody()), "too_large");
@@ -329,6 +341,14 @@ describe("politeness", () => {
     const res = await makeClient().get(server.behaviours.retryAfter({ status, retryAfter: "120" }));
     expect(res.status).toBe(status);
     expect(parseRetryAfter(res.headers["retry-after"], new Date())).toBe(120_000);
+  });
+
+  it("hands hostile XML over untouched: parsing it safely is the parser's job", async ({ server, makeClient }) => {
+    const client = makeClient();
+    const bomb = await client.get(server.behaviours.billionLaughs());
+    expect(bomb.body.toString()).toContain("<!ENTITY lol9");
+    const broken = await client.get(server.behaviours.invalidXml());
+    expect(broken.status).toBe(200);
   });
 
   it("returns a 404 rather than throwing", async ({ server, makeClient }) => {

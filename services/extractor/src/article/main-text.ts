@@ -9,6 +9,7 @@
 // 4. serialise: walk the selection, skip boilerplate sub-blocks (share bars, related lists, captions,
 //    link farms) and emit paragraphs separated by blank lines, list items one per line.
 import type { AnyNode, Element, ParentNode } from "domhandler";
+import { load } from "cheerio";
 
 interface Stats {
   /** characters of text (whitespace runs count once) */
@@ -55,11 +56,29 @@ export interface MainTextOptions {
 }
 
 export function extractMainText(root: ParentNode, opts: MainTextOptions = {}): string {
-  const ctx = new Extraction(root);
-  let text = ctx.run();
+  const text = new Extraction(root).run();
   const fallback = opts.fallbackBody?.trim();
-  if (fallback && tokenCount(fallback) > Math.max(40, tokenCount(text) * 1.3)) text = normaliseFallback(fallback);
+  if (fallback && tokenCount(fallback) > Math.max(40, tokenCount(text) * 1.3)) return fallbackText(fallback);
   return text;
+}
+
+/**
+ * articleBody is meant to be plain text, yet some sites put HTML in it, or even entity-escaped HTML;
+ * either way it becomes paragraphs like a page body would.
+ */
+function fallbackText(body: string): string {
+  let s = body;
+  if (/&lt;\/?[a-z][^&]*&gt;/i.test(s)) s = textOf(parseHtml(s), true);
+  if (/<\/?[a-z][^>]*>/i.test(s)) {
+    const doc = parseHtml(s);
+    return new Extraction(doc).serialiseAll(doc);
+  }
+  return normaliseFallback(s);
+}
+
+/** htmlparser2 through cheerio: several times faster than parse5 on news pages, and sane enough here. */
+export function parseHtml(html: string): ParentNode {
+  return load(html, { xml: { xmlMode: false, decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true } }).root()[0]!;
 }
 
 const tokenCount = (s: string): number => s.match(/[\p{L}\p{N}_]+/gu)?.length ?? 0;
@@ -91,6 +110,15 @@ class Extraction {
     const parts = this.withSiblings(top);
     const blocks: string[] = [];
     for (const part of parts) this.serialise(part, blocks, this.stats.get(part)?.text ?? 0);
+    return finishBlocks(blocks);
+  }
+
+  /** Everything under `root` that is not furniture, as paragraphs. */
+  serialiseAll(root: ParentNode): string {
+    this.prune(root);
+    this.measure(root);
+    const blocks: string[] = [];
+    this.serialise(root, blocks, Infinity);
     return finishBlocks(blocks);
   }
 
@@ -330,7 +358,7 @@ class Extraction {
 
   // -------------------------------------------------------------- serialise
 
-  private serialise(el: Element, blocks: string[], total: number): void {
+  private serialise(el: ParentNode, blocks: string[], total: number): void {
     const buf: string[] = [];
     const flush = (): void => {
       const t = buf.join("").replace(/[ \t\r\f\v\u00a0\u200b]+/g, " ").replace(/ *\n */g, "\n").trim();
@@ -431,13 +459,13 @@ function contains(anc: Element, el: Element): boolean {
   return false;
 }
 
-function textOf(node: ParentNode): string {
+function textOf(node: ParentNode, raw = false): string {
   let out = "";
   for (const c of node.children) {
     if (c.type === "text") out += c.data;
-    else if (isElement(c) && !DROP_TAGS.has(c.name)) out += textOf(c);
+    else if (isElement(c) && !DROP_TAGS.has(c.name)) out += textOf(c, true);
   }
-  return out.replace(/\s+/g, " ").trim();
+  return raw ? out : out.replace(/\s+/g, " ").trim();
 }
 
 function linkTextLength(node: ParentNode): number {

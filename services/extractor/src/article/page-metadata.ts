@@ -7,7 +7,7 @@ export interface PageMetadata {
   published: string | null;
   authors: string[];
   lang: string | null;
-  /** JSON-LD articleBody/text of the page's article, as plain text, when present. */
+  /** JSON-LD articleBody/text of the page's article as written there (plain text, sometimes HTML). */
   ldBody: string | null;
 }
 
@@ -100,27 +100,9 @@ function ldString(v: unknown): string | null {
 function readLdBody(ld: Json[]): string | null {
   for (const o of ld) {
     const body = ldString(o["articleBody"]) ?? (isWebPage(o) ? null : ldString(o["text"]));
-    if (body && body.length > 100) return htmlToPlain(body);
+    if (body && body.length > 100) return body;
   }
   return null;
-}
-
-/** articleBody is meant to be plain text, yet some sites put HTML in it. */
-function htmlToPlain(s: string): string {
-  if (!/<\/?[a-z][^>]*>/i.test(s)) return s.replace(/\r\n?/g, "\n").trim();
-  return s
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, " ")
-    .replace(/<\/(p|div|h[1-6]|li|blockquote|tr)>|<br\s*\/?>/gi, "\n\n")
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&nbsp;/g, " ")
-    .replace(/&amp;/g, "&")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&apos;/g, "'")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/[ \t]+/g, " ")
-    .replace(/\s*\n\s*\n\s*/g, "\n\n")
-    .trim();
 }
 
 // ------------------------------------------------------------------- title

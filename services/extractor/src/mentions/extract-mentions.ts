@@ -129,10 +129,11 @@ export function extractMentions(input: MentionsInput): MentionsResult {
       const cue = precedingCue(src, cues, h);
       if (cue === "cancel") continue;
       let w: number;
+      const strong = p.kind === "action" ? p.strong : false;
       if (p.kind === "signal") {
         if (priceTalk[i] || !actor[i]) continue;
         w = W_SIGNAL;
-      } else if (p.strong) {
+      } else if (strong) {
         w = W_STRONG;
       } else {
         if (priceTalk[i]) continue;
@@ -143,7 +144,7 @@ export function extractMentions(input: MentionsInput): MentionsResult {
       if (sentences[i] && sentences[i]!.end <= input.title.length) w *= TITLE_BOOST;
       evidence[i]! += w;
       total += w;
-      if (p.kind === "action") triggers.push({ hit: h, action: p.action, strong: p.strong });
+      if (p.kind === "action") triggers.push({ hit: h, action: p.action, strong });
     }
   }
   const score = round3(1 - Math.exp(-total));

@@ -64,6 +64,8 @@ type Format = "rss" | "rdf" | "atom" | "cdf";
 
 interface Ctx {
   format: Format;
+  /** Atom 1.0 unwraps the xhtml div; Atom 0.3 keeps it. */
+  atom10?: boolean;
 }
 
 /**
@@ -85,7 +87,7 @@ export function parseFeed(input: Uint8Array | string, opts: ParseFeedOptions = {
   }
   const format = detectFormat(root);
   if (!format) throw new FeedParseError("not_a_feed", `root element <${root.qname}> is not a feed`);
-  const ctx: Ctx = { format };
+  const ctx: Ctx = { format, atom10: format === "atom" && root.ns.toLowerCase().startsWith("http://www.w3.org/2005/atom") };
   return format === "atom" ? readAtom(root, ctx) : format === "cdf" ? readCdf(root, ctx) : readRss(root, ctx);
 }
 
@@ -167,7 +169,7 @@ function readConstruct(el: XmlElement, ctx: Ctx, defaultHtml: boolean): Construc
       kidsEls.length === 1 &&
       kidsEls[0]!.local === "div" &&
       el.children.every((c) => c === kidsEls[0] || (typeof c === "string" && c.trim() === ""));
-    value = onlyDiv && isXhtml ? serializeChildren(kidsEls[0]!) : serializeChildren(el);
+    value = onlyDiv && isXhtml && ctx.atom10 ? serializeChildren(kidsEls[0]!) : serializeChildren(el);
     html = true;
   } else if (mode === "base64") {
     try {
@@ -252,10 +254,11 @@ function lengthOf(v: string | undefined): number | null {
 
 function atomLinks(el: XmlElement, ctx: Ctx): Array<{ rel: string; href: string; type: string | null; length: number | null; el: XmlElement }> {
   return kids(el, "atom:link", ctx)
-    .filter((l) => l.nattrs["href"] !== undefined && !isUnsafeUrl(l.nattrs["href"]))
-    .map((l) => ({
+    .map((l) => ({ l, raw: (l.nattrs["href"] ?? textOf(l)).trim() }))
+    .filter(({ raw }) => raw !== "" && !isUnsafeUrl(raw))
+    .map(({ l, raw }) => ({
       rel: (l.nattrs["rel"] ?? "alternate").trim().toLowerCase(),
-      href: resolveAgainst(l.nattrs["href"]!.trim(), l.base),
+      href: resolveAgainst(raw, l.base),
       type: trimmed(l.nattrs["type"]),
       length: lengthOf(l.nattrs["length"]),
       el: l,
@@ -391,7 +394,7 @@ function readRssItem(item: XmlElement, ctx: Ctx): ParsedFeedItem {
 function atomPeopleOnly(el: XmlElement, ctx: Ctx): Array<string | null> {
   return el.children
     .filter((c): c is XmlElement => typeof c !== "string" && c.key === "atom:author")
-    .map((a) => personOf(a, { format: "atom" }));
+    .map((a) => personOf(a, { format: "atom", atom10: true }));
 }
 
 /** feedparser's author string: "name (email)", or whichever of the two is present. */

@@ -1,6 +1,6 @@
 import sanitize from "sanitize-html";
 import { decodeHTML } from "entities";
-import { urljoin } from "./resolve-links.js";
+import { isUnsafeUrl, urljoin } from "./resolve-links.js";
 
 // Allow-lists follow feedparser's _HTMLSanitizer, so sanitised feed HTML reads the way feed
 // consumers (and feedparser-derived conformance suites) expect.
@@ -93,6 +93,8 @@ export function sanitizeFeedHtml(html: string, baseUrl?: string | null): string 
     allowedSchemes: ACCEPTABLE_SCHEMES,
     allowedSchemesAppliedToAttributes: [...URI_ATTRIBUTES],
     allowProtocolRelative: true,
+    // Entities in text stay as written (feedparser keeps "&#38;"); bare "&" and "<" are escaped.
+    parser: { decodeEntities: false },
     disallowedTagsMode: "discard",
     nonTextTags: ["script", "style", "applet", "noembed", "noframes", "xmp", "plaintext"],
     selfClosing: ["img", "br", "hr", "area", "base", "basefont", "input", "link", "meta", "col", "source"],
@@ -107,7 +109,11 @@ export function sanitizeFeedHtml(html: string, baseUrl?: string | null): string 
             if (css) next[key] = css;
             continue;
           }
-          next[key] = URI_ATTRIBUTES.has(key) ? urljoin(baseUrl, v) : v;
+          if (URI_ATTRIBUTES.has(key)) {
+            // Entities are decoded first so "&#106;avascript:" cannot slip past the scheme check.
+            const url = decodeHTML(v);
+            next[key] = isUnsafeUrl(url) ? "" : urljoin(baseUrl, url);
+          } else next[key] = decodeHTML(v);
         }
         return { tagName, attribs: next };
       },
