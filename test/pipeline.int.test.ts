@@ -34,14 +34,14 @@ async function startPipeline(server: TestServer, prefix: string, dir: string, fe
   await writeFile(feedsFile, YAML.stringify({ feeds: feeds.map((f) => ({ ...f, interval: 3600, tags: [] })) }));
   const config = loadConfig({
     REDIS_URL: inject("redisUrl"), REGRADAR_DATA_DIR: dir, REGRADAR_FEEDS: feedsFile, REGRADAR_ALLOW_HOSTS: "127.0.0.1",
-    REGRADAR_QUEUE_PREFIX: prefix, REGRADAR_HOST_DELAY_MS: "0", REGRADAR_LOG_LEVEL: "silent", REGRADAR_FETCH_TIMEOUT_MS: "2000",
+    REGRADAR_QUEUE_PREFIX: prefix, REGRADAR_HOST_DELAY_MS: "0", REGRADAR_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", REGRADAR_FETCH_TIMEOUT_MS: "2000",
   });
   return openRuntime(config);
 }
 
 async function pollAll(rt: Runtime, feedIds: string[], tag: string) {
   for (const id of feedIds) await rt.queues.get("feeds").add("poll", { feedId: id }, { jobId: `${tag}-${id}` });
-  await waitForDrain(rt.queues, ["feeds", "articles", "index"], 60_000);
+  await waitForDrain(rt.queues, ["feeds", "articles", "index"], 30_000);
 }
 
 describe("pipeline end to end (real Redis, local HTTP, SQLite)", () => {
@@ -59,7 +59,8 @@ describe("pipeline end to end (real Redis, local HTTP, SQLite)", () => {
     const feeds = [
       { id: "good", url: good },
       { id: "bomb", url: server.urlFor(server.behaviours.billionLaughs()) },
-      { id: "invalid", url: server.urlFor(server.behaviours.invalidXml()) },
+      { id: "notfeed", url: server.serveFile("/feeds/moved.html", "<html><body><h1>This feed has moved</h1></body></html>", { "content-type": "text/html" }) },
+      { id: "gone", url: server.urlFor("/feeds/deleted.xml") },
       { id: "throttled", url: server.urlFor(server.behaviours.retryAfter({ status: 429, retryAfter: "120" })) },
       { id: "private", url: server.urlFor(server.behaviours.redirectTo("http://169.254.169.254/latest/meta-data/")) },
       { id: "endless", url: server.urlFor(server.behaviours.endlessBody()) },
@@ -85,7 +86,8 @@ describe("pipeline end to end (real Redis, local HTTP, SQLite)", () => {
       const reasons = Object.fromEntries(await Promise.all(feeds.map(async (f) => [f.id, (await state.get(f.id)).lastError])));
       expect(reasons.good).toBeNull();
       expect(reasons.bomb).toMatch(/entity/i);
-      expect(reasons.invalid).toMatch(/invalid_xml|not_a_feed/);
+      expect(reasons.notfeed).toMatch(/not_a_feed/);
+      expect(reasons.gone).toMatch(/http_404/);
       expect(reasons.throttled).toMatch(/429/);
       expect((await state.get("throttled")).nextPollNotBefore! > new Date(Date.now() + 100_000).toISOString()).toBe(true);
       expect(reasons.private).toMatch(/blocked_address/);

@@ -38,6 +38,7 @@ const DEFAULT_START_TIMEOUT_MS = 180_000;
 // The node closes in ~1-2 s; past this it is wedged and gets SIGKILL.
 const STOP_GRACE_MS = 20_000;
 const POLL_INTERVAL_MS = 100;
+const RUN_DIR_PREFIX = "regradar-es-";
 
 const execFileAsync = promisify(execFile);
 const noop = () => {};
@@ -118,7 +119,8 @@ export async function startElasticsearch({
   const deadline = Date.now() + timeoutMs;
   const home = await ensureElasticsearchDistribution({ version, cacheDir, javaHome, log });
 
-  const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), "regradar-es-"));
+  await removeStaleRunDirs();
+  const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), RUN_DIR_PREFIX));
   const dirs = {
     config: path.join(tmp, "config"),
     data: path.join(tmp, "data"),
@@ -144,6 +146,8 @@ export async function startElasticsearch({
   } finally {
     fs.closeSync(out);
   }
+
+  if (child.pid) await fsp.writeFile(path.join(tmp, "node.pid"), String(child.pid));
 
   const exited = new Promise((resolve) => {
     child.once("error", (err) => resolve({ code: null, signal: null, err }));
@@ -179,6 +183,25 @@ export async function startElasticsearch({
     const tail = await readTail(consoleLog);
     await stop();
     throw new Error(`${err.message}\n--- node output (tail) ---\n${tail}`, { cause: err });
+  }
+}
+
+/** Removes the temp folders of nodes whose parent was killed outright (the node itself stops on its own). */
+async function removeStaleRunDirs() {
+  const entries = await fsp.readdir(os.tmpdir()).catch(() => []);
+  for (const name of entries.filter((entry) => entry.startsWith(RUN_DIR_PREFIX))) {
+    const dir = path.join(os.tmpdir(), name);
+    const pid = Number(await fsp.readFile(path.join(dir, "node.pid"), "utf8").catch(() => ""));
+    if (pid > 0 && !isAlive(pid)) await fsp.rm(dir, { recursive: true, force: true }).catch(noop);
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === "EPERM";
   }
 }
 
@@ -258,8 +281,8 @@ function jvmOptions(home, heap, jvmTmp) {
     "-Dio.netty.recycler.maxCapacityPerThread=0",
     "-Dlog4j.shutdownHookEnabled=false",
     "-Dlog4j2.disable.jmx=true",
-    // Native helpers look for <es.path.home>/lib/platform, which Maven Central does not ship; with the
-    // property set they report "not available" instead of failing in a static initialiser.
+    // Native helpers (zstd, SIMD) look in <es.path.home>/lib/platform, which Maven Central does not
+    // ship: the node logs one "Unable to load native provider" warning and runs without them.
     `-Des.path.home=${home}`,
     "--enable-native-access=ALL-UNNAMED",
   ];
@@ -290,6 +313,7 @@ async function buildInto(target, parent, build) {
   await fsp.mkdir(parent, { recursive: true });
   const staging = await fsp.mkdtemp(path.join(parent, `.staging-${path.basename(target)}-`));
   try {
+    await fsp.chmod(staging, 0o755); // mkdtemp makes it private; the cache is shared read-only
     await build(staging);
     await fsp.rename(staging, target);
   } catch (err) {

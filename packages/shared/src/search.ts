@@ -88,9 +88,23 @@ function toClause(raw: string, phrase: boolean, negated: boolean): QueryClause |
 }
 
 /**
- * Splits text into the tokens the standard analyzer would index: lower-cased letter/digit
- * runs, with each CJK character a token of its own.
+ * Plural folding for Latin-script words (Harman's S-stemmer): "exchanges" finds "exchange",
+ * "policies" finds "policy". Deliberately light: it never merges words of different meaning.
+ */
+export function foldPlural(word: string): string {
+  if (word.length < 4 || !/^[a-z]+$/.test(word)) return word;
+  if (word.endsWith("ies") && !/[ea]ies$/.test(word)) return `${word.slice(0, -3)}y`;
+  if (word.endsWith("es") && !/[aeo]es$/.test(word)) return word.slice(0, -1);
+  if (word.endsWith("s") && !/[us]s$/.test(word)) return word.slice(0, -1);
+  return word;
+}
+
+/**
+ * The one analysis both stores share, at index and at query time: lower-cased letter/digit
+ * runs with plurals folded, and each CJK character a token of its own (as Elasticsearch's
+ * standard tokenizer does), so Chinese words are found as phrases of characters.
  */
 export function analyzeTerms(text: string): string[] {
-  return (text.normalize("NFKC").toLowerCase().match(/[\p{Script=Han}\p{Script=Hiragana}]|[[\p{L}\p{N}_]--[\p{Script=Han}\p{Script=Hiragana}]]+/gv) ?? []);
+  const tokens = text.normalize("NFKC").toLowerCase().match(/[\p{Script=Han}\p{Script=Hiragana}]|[[\p{L}\p{N}_]--[\p{Script=Han}\p{Script=Hiragana}]]+/gv) ?? [];
+  return tokens.map(foldPlural);
 }

@@ -1,4 +1,5 @@
 import iconv from "iconv-lite";
+import { CHARSET_ALIASES, EBCDIC_TABLES } from "./charset-tables.js";
 
 export interface DecodedBody {
   text: string;
@@ -56,14 +57,39 @@ const SUPERSETS: Record<string, string> = {
   "utf8": "utf-8",
   "x-mac-roman": "macintosh",
   "mac-roman": "macintosh",
+  "mac-latin2": "maccenteuro",
+  "maclatin2": "maccenteuro",
+  "maccentraleurope": "maccenteuro",
+  "x-mac-ce": "maccenteuro",
+  "x-mac-centraleurroman": "maccenteuro",
 };
+
+const C1_AS_CP1252: Record<string, string> = {
+  "\u0080": "\u20ac", "\u0082": "\u201a", "\u0083": "\u0192", "\u0084": "\u201e", "\u0085": "\u2026",
+  "\u0086": "\u2020", "\u0087": "\u2021", "\u0088": "\u02c6", "\u0089": "\u2030", "\u008a": "\u0160",
+  "\u008b": "\u2039", "\u008c": "\u0152", "\u008e": "\u017d", "\u0091": "\u2018", "\u0092": "\u2019",
+  "\u0093": "\u201c", "\u0094": "\u201d", "\u0095": "\u2022", "\u0096": "\u2013", "\u0097": "\u2014",
+  "\u0098": "\u02dc", "\u0099": "\u2122", "\u009a": "\u0161", "\u009b": "\u203a", "\u009c": "\u0153",
+  "\u009e": "\u017e", "\u009f": "\u0178",
+};
+
+/**
+ * Maps C1 control characters to the windows-1252 punctuation they almost always stand for
+ * (text mislabelled as Latin-1; feedparser calls this "demoronizing"). Undefined ones are kept.
+ */
+export function mapC1ToWindows1252(text: string): string {
+  return text.replace(/[\u0080-\u009f]/g, (c) => C1_AS_CP1252[c] ?? c);
+}
 
 /** Normalises a charset label to one iconv-lite can decode, or null when it is unknown. */
 export function normaliseCharset(label: string | null | undefined): string | null {
   if (!label) return null;
   const l = label.trim().replace(/^["']|["']$/g, "").toLowerCase();
   if (!l) return null;
-  const mapped = SUPERSETS[l] ?? l;
+  const alias = CHARSET_ALIASES[l.replace(/[^a-z0-9]+/g, "_")];
+  const named = (alias ?? l).replace(/_/g, "-");
+  const mapped = SUPERSETS[named] ?? SUPERSETS[l] ?? named;
+  if (EBCDIC_TABLES[mapped] !== undefined) return mapped;
   if (mapped === "utf-16" || mapped === "utf-32" || mapped === "ucs-2") return mapped;
   const wanted: string = mapped;
   if (iconv.encodingExists(mapped)) return mapped;
@@ -137,7 +163,20 @@ function isValidUtf8(bytes: Uint8Array): boolean {
 }
 
 function decodeWith(bytes: Uint8Array, encoding: string): string {
+  const table = EBCDIC_TABLES[encoding];
+  if (table !== undefined) {
+    let out = "";
+    for (let i = 0; i < bytes.length; i += 8192) {
+      out += String.fromCharCode(...Array.from(bytes.subarray(i, i + 8192), (b) => table.charCodeAt(b)));
+    }
+    return out;
+  }
   if (encoding === "utf-8") return new TextDecoder("utf-8").decode(bytes);
+  // WHATWG windows-1252 keeps the five undefined bytes as C1 controls, where iconv-lite writes U+FFFD
+  // (and Node's own TextDecoder decodes it as Latin-1).
+  if (encoding === "windows-1252" || encoding === "cp1252") {
+    return mapC1ToWindows1252(iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), "latin1"));
+  }
   return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding);
 }
 
@@ -166,6 +205,11 @@ export function decodeBody(bytes: Uint8Array, opts: DecodeBodyOptions): DecodedB
   if (!encoding && opts.kind === "xml") {
     const wide = sniffXmlWideEncoding(bytes);
     if (wide) encoding = wide;
+  }
+  if (!encoding && opts.kind === "xml" && bytes[0] === 0x4c && bytes[1] === 0x6f && bytes[2] === 0xa7 && bytes[3] === 0x94) {
+    // "<?xm" in EBCDIC: read the declaration through cp037 to learn the exact code page.
+    const declared = normaliseCharset(xmlDeclaredEncoding(decodeWith(bytes.subarray(0, 256), "cp037")));
+    encoding = declared && EBCDIC_TABLES[declared] !== undefined ? declared : "cp037";
   }
   if (!encoding) {
     const head = asciiPrefix(bytes, opts.kind === "html" ? 4096 : 1024);

@@ -27,8 +27,10 @@ export function redisHostSlots(redis: Redis, prefix: string, minDelayMs: number)
       const token = randomUUID();
       const ok = await redis.set(key, token, "PX", LEASE_MS, "NX");
       if (!ok) {
-        const ttl = await redis.pttl(key);
-        return { acquired: false, retryInMs: Math.max(50, Math.min(ttl > 0 ? ttl : minDelayMs, LEASE_MS)) };
+        const [holder, ttl] = await Promise.all([redis.get(key), redis.pttl(key)]);
+        // A cooldown ends at a known time; a request in flight usually ends within a second or so.
+        const wait = holder === "cooldown" && ttl > 0 ? ttl : 250 + Math.random() * 500;
+        return { acquired: false, retryInMs: Math.round(Math.max(50, wait)) };
       }
       return {
         acquired: true,

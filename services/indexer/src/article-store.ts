@@ -33,6 +33,7 @@ export interface ArticleStore {
 
 /** Content fields that decide whether a re-indexed document changed (timestamps excluded). */
 export function contentFingerprint(doc: UpsertDocument): string {
-  const { fetchedAt: _fetched, ...content } = doc;
+  // duplicateOf is decided once, when the article is first stored; a replay may see later copies.
+  const { fetchedAt: _fetched, duplicateOf: _dup, ...content } = doc;
   return JSON.stringify(content);
 }

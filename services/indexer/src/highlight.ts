@@ -3,6 +3,12 @@ import type { QueryClause } from "@regradar/shared";
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const isCjk = (t: string) => /^[\p{Script=Han}\p{Script=Hiragana}]$/u.test(t);
 
+/** The surface forms an analysed term stands for: foldPlural's inputs. */
+function surfaceForms(term: string): string {
+  if (!/^[a-z]{3,}$/.test(term)) return escape(term);
+  return term.endsWith("y") ? `${term.slice(0, -1)}(?:y|ies)` : `${term}(?:e?s)?`;
+}
+
 /** A regex finding any positive clause of the query in original (un-analysed) text. */
 export function matcherFor(clauses: QueryClause[]): RegExp | null {
   const positive = clauses.filter((c) => !c.negated).flatMap((c) => [c, ...(c.alternatives ?? [])]);
@@ -10,7 +16,7 @@ export function matcherFor(clauses: QueryClause[]): RegExp | null {
   const alts = positive.map((c) => {
     const body = c.terms.map((t, i) => {
       const sep = i === 0 ? "" : isCjk(t) && isCjk(c.terms[i - 1]!) ? "\\s*" : "[^\\p{L}\\p{N}]+";
-      return sep + escape(t);
+      return sep + surfaceForms(t);
     }).join("");
     const first = c.terms[0]!, last = c.terms[c.terms.length - 1]!;
     return `${isCjk(first) ? "" : "(?<![\\p{L}\\p{N}])"}${body}${isCjk(last) ? "" : "(?![\\p{L}\\p{N}])"}`;

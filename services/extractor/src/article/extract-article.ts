@@ -27,7 +27,7 @@ export interface ExtractArticleOptions {
 export function extractArticle(html: string, _opts: ExtractArticleOptions = {}): ExtractedArticle {
   const $ = load(html, { xml: { xmlMode: false, decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true } });
   const meta = readPageMetadata($);
-  const text = extractMainText($.root()[0]!, { fallbackBody: meta.ldBody });
+  const text = extractMainText($.root()[0]!, { fallbackBody: meta.ldBody, title: meta.title });
   return {
     title: meta.title,
     text,

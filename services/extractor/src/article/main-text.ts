@@ -37,7 +37,7 @@ const MAYBE_CONTENT = /and|article|body|column|content|main|mathjax|shadow|story
 const POSITIVE = /article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|prose|paragraph|rich-?text|copy/i;
 const NEGATIVE = /(?:^|[-_\s])(?:ad|ads|hidden|hid|banner|combx|comments?|com|contact|foot|footer|footnote|gdpr|masthead|media|meta|outbrain|taboola|promo|related|scroll|share|sharing|shoutbox|sidebar|skyscraper|sponsor(?:ed)?|shopping|tags?|widget|byline|author|caption|credit|newsletter|signup|subscribe|social|recirc|trending|popular|breadcrumbs?|nav|menu|header|toolbar|rail|teaser|card|embed|video|gallery|slideshow|photo|image|thumb|figure|timestamp|date|time|readmore|read-more|more|inline-?\w*|cookie|consent|copyright|legal|disclaimer)(?:$|[-_\s\d])/i;
 /** Inside the chosen article: blocks that are furniture even when short names hide in them. */
-const BOILERPLATE_BLOCK = /(?:^|[-_\s])(?:ad|ads|adv|advert|advertisement|adslot|ad-?container|ad-?wrapper|dfp|gpt|banner|breadcrumbs?|comments?|disqus|share|sharing|sharebar|social|related|recirc|recommend\w*|trending|popular|promo|newsletter|signup|subscribe|subscription|sponsor(?:ed)?|outbrain|taboola|tags?|tag-?list|author-?bio|bio|byline|dateline|timestamp|caption|credit|credits|toolbar|print|rail|sidebar|widget|more-?stories|read-?more|also-?read|see-?also|jump|inline-?(?:ad|promo|related|newsletter)|cookie|consent|paywall|nav|menu|video-?player|gallery|slideshow)(?:$|[-_\s\d])/i;
+const BOILERPLATE_BLOCK = /(?:^|[-_\s])(?:ad|ads|adv|advert|advertisement|adslot|ad-?container|ad-?wrapper|dfp|gpt|banner|breadcrumbs?|comments?|disqus|share|sharing|sharebar|social|related|recirc|recommend\w*|trending|popular|promo|newsletter|signup|subscribe|subscription|sponsor(?:ed)?|outbrain|taboola|tags?|tag-?list|author-?bio|bio|byline|dateline|timestamp|caption|credit|credits|toolbar|print|rail|sidebar|widget|more-?stories|read-?more|also-?read|see-?also|jump|inline-?(?:ad|promo|related|newsletter)|cookie|consent|paywall|nav|menu|video-?player|gallery|slideshow|prev|next|next-?prev|prev-?next|pagination|pager)(?:$|[-_\s\d])/i;
 
 const BLOCK_TAGS = new Set([
   "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "dir", "div", "dl", "dt",
@@ -48,15 +48,24 @@ const BLOCK_TAGS = new Set([
 const PARAGRAPH_TAGS = new Set(["p", "pre", "td", "blockquote", "dd", "li", "h2", "h3", "h4", "h5", "h6"]);
 const CONTAINER_TAGS = new Set(["div", "section", "article", "main", "td", "body", "blockquote", "form", "span", "font", "center"]);
 
-const BOILERPLATE_TEXT = /^(?:advertisement|advertisements?|ad|sponsored(?: content)?|story continues below(?: advertisement)?|continue reading(?: below)?|(?:read|see) (?:more|also)\b.{0,120}|related(?: (?:articles?|stories|content|coverage|links?))?:?.{0,120}|share(?: this)?(?: (?:article|story|post|on \w+))?|(?:sign up|subscribe)\b.{0,100}|click here\b.{0,80}|follow us\b.{0,80}|image (?:source|caption|copyright)\b.*|(?:photo|image|picture|video)(?: credit)?:.{0,120}|getty images|(?:more|top) stories|recommended(?: for you)?|you may also like|trending(?: now)?|most (?:read|popular)|comments?|leave a (?:comment|reply)|previous(?: article| post)?|next(?: article| post)?|tags?:.{0,200}|filed under:?.{0,200}|copyright\b.{0,200}|©.{0,200}|all rights reserved\.?)$/i;
+const BOILERPLATE_TEXT = /^(?:advertisement|advertisements?|ad|sponsored(?: content)?|story continues below(?: advertisement)?|continue reading(?: below)?|(?:read|see) (?:more|also)\b.{0,120}|related(?: (?:articles?|stories|content|coverage|links?))?:?.{0,120}|share(?: this)?(?: (?:article|story|post|on \w+))?|(?:sign up|subscribe)\b.{0,100}|click here\b.{0,80}|follow (?:us|[\w.@]+(?: \w+)?) (?:on|at)\b.{0,100}|like this (?:story|article|post)\?.{0,80}|this (?:post|article|page|story) (?:may )?contains? affiliate.{0,200}|(?:get|copy) short url|image (?:source|caption|copyright)\b.*|(?:photo|image|picture|video)(?: credit)?:.{0,120}|getty images|(?:more|top) stories|recommended(?: for you)?|you may also like|trending(?: now)?|most (?:read|popular)|comments?|leave a (?:comment|reply)|previous(?: article| post)?|next(?: article| post)?|tags?:.{0,200}|filed under:?.{0,200}|copyright\b.{0,200}|©.{0,200}|all rights reserved\.?)$/i;
 
 export interface MainTextOptions {
   /** JSON-LD articleBody, used when the page carries the body only there. */
   fallbackBody?: string | null;
+  /** The article's title: a block repeating it is the headline, not body. */
+  title?: string | null;
 }
 
 export function extractMainText(root: ParentNode, opts: MainTextOptions = {}): string {
-  const text = new Extraction(root).run();
+  let text: string;
+  try {
+    text = new Extraction(root, opts.title ?? null).run();
+  } catch (err) {
+    // the walk recurses per DOM level; pathological nesting (thousands of unclosed tags) gets a flat read
+    if (!(err instanceof RangeError)) throw err;
+    text = flatText(root);
+  }
   const fallback = opts.fallbackBody?.trim();
   if (fallback && tokenCount(fallback) > Math.max(40, tokenCount(text) * 1.3)) return fallbackText(fallback);
   return text;
@@ -92,7 +101,11 @@ function normaliseFallback(s: string): string {
 }
 
 const isElement = (n: AnyNode): n is Element => n.type === "tag";
-const hintsOf = (el: Element): string => `${el.attribs["class"] ?? ""} ${el.attribs["id"] ?? ""}`.trim();
+/** class and id, camelCase split ("newsCaption" -> "news Caption") so word-bounded patterns see the parts. */
+const hintsOf = (el: Element): string => splitCamel(`${el.attribs["class"] ?? ""} ${el.attribs["id"] ?? ""}`.trim());
+const splitCamel = (s: string): string => s.replace(/([a-z])([A-Z])/g, "$1 $2");
+/** Names of media blocks: boilerplate when they carry only a caption's worth of text. */
+const MEDIA_BLOCK = /(?:^|[-_\s])(?:photos?|images?|img|figure|picture|media|video|gallery|slideshow|embed|instagram|twitter|tweet|social-?embed)(?:$|[-_\s\d])/i;
 
 class Extraction {
   private readonly removed = new Set<Element>();
@@ -100,7 +113,10 @@ class Extraction {
   private readonly scores = new Map<Element, number>();
   private readonly weights = new Map<Element, number>();
 
-  constructor(private readonly root: ParentNode) {}
+  constructor(
+    private readonly root: ParentNode,
+    private readonly title: string | null = null,
+  ) {}
 
   run(): string {
     this.prune(this.root);
@@ -110,7 +126,7 @@ class Extraction {
     const parts = this.withSiblings(top);
     const blocks: string[] = [];
     for (const part of parts) this.serialise(part, blocks, this.stats.get(part)?.text ?? 0);
-    return finishBlocks(blocks);
+    return finishBlocks(blocks, this.title);
   }
 
   /** Everything under `root` that is not furniture, as paragraphs. */
@@ -141,9 +157,11 @@ class Extraction {
     if (DROP_TAGS.has(tag)) return true;
     if (tag === "body" || tag === "html" || tag === "main" || tag === "article") return false;
     const a = el.attribs;
-    if (a["hidden"] !== undefined || a["aria-hidden"] === "true") return true;
+    // hidden, unless a snapshot caught the article itself hidden behind an open overlay
     const style = a["style"];
-    if (style && /(?:display\s*:\s*none|visibility\s*:\s*hidden)/i.test(style)) return true;
+    if (a["hidden"] !== undefined || a["aria-hidden"] === "true" || (style && /(?:display\s*:\s*none|visibility\s*:\s*hidden)/i.test(style))) {
+      return !this.holdsProse(el, 3);
+    }
     if (a["role"] && DROP_ROLES.test(a["role"])) return true;
     if (tag === "footer" || tag === "header" || tag === "figure") return !this.holdsProse(el, 2);
     if (tag === "form") return !this.holdsProse(el, 2);
@@ -244,8 +262,9 @@ class Extraction {
     let w = this.weights.get(el);
     if (w !== undefined) return w;
     w = 0;
-    for (const v of [el.attribs["class"], el.attribs["id"]]) {
-      if (!v) continue;
+    for (const raw of [el.attribs["class"], el.attribs["id"]]) {
+      if (!raw) continue;
+      const v = splitCamel(raw);
       if (NEGATIVE.test(v)) w -= 25;
       if (POSITIVE.test(v)) w += 25;
     }
@@ -363,7 +382,8 @@ class Extraction {
     const flush = (): void => {
       const t = buf.join("").replace(/[ \t\r\f\v\u00a0\u200b]+/g, " ").replace(/ *\n */g, "\n").trim();
       buf.length = 0;
-      if (t) blocks.push(t);
+      // <br><br> separates paragraphs in pages that never learnt <p>
+      if (t) for (const para of t.split(/\n{2,}/)) blocks.push(para);
     };
     const walk = (node: ParentNode): void => {
       for (const c of node.children) {
@@ -378,6 +398,7 @@ class Extraction {
           continue;
         }
         if (!BLOCK_TAGS.has(tag)) {
+          if (c.attribs["class"] && BOILERPLATE_BLOCK.test(hintsOf(c)) && (this.stats.get(c)?.text ?? 0) < 300) continue;
           walk(c);
           continue;
         }
@@ -389,7 +410,9 @@ class Extraction {
           const before = blocks.length;
           walk(c);
           flush();
-          if (blocks.length > before) blocks.push(LIST_MARK + blocks.splice(before).join(" "));
+          // ...unless the "row" is a layout cell holding whole paragraphs
+          const inner = blocks.slice(before);
+          if (inner.length && (inner.length === 1 || inner.join(" ").length < 300)) blocks.splice(before, inner.length, LIST_MARK + inner.join(" "));
           continue;
         }
         walk(c);
@@ -409,6 +432,7 @@ class Extraction {
     if (hints && BOILERPLATE_BLOCK.test(hints) && !big && !MAYBE_CONTENT.test(hints.replace(BOILERPLATE_BLOCK, " "))) return true;
     const ld = s.link / s.text;
     const tag = el.name;
+    if (hints && s.text < 250 && s.paras < 2 && MEDIA_BLOCK.test(hints) && !/^(?:p|h[2-6]|li|blockquote)$/.test(tag)) return true;
     if (tag === "p" || /^h[2-6]$/.test(tag)) return ld > 0.6 && s.text < 300;
     if (tag === "li") return false;
     if (ld > 0.5 && !big) return true;
@@ -421,16 +445,21 @@ class Extraction {
 const LIST_MARK = "\u0001";
 
 /** Join blocks: list-item lines with "\n", everything else as paragraphs; drop boilerplate lines. */
-function finishBlocks(blocks: string[]): string {
+function finishBlocks(blocks: string[], title: string | null = null): string {
   const out: string[] = [];
+  const titleKey = title ? squash(title) : null;
   let prevList = false;
-  for (const raw of blocks) {
+  for (let i = 0; i < blocks.length; i++) {
+    const raw = blocks[i]!;
+    // bylines and datelines sit at the edges of the body; inside it a dated line is a quote or embed
+    const atEdge = i < 3 || i >= blocks.length - 2;
     const isItem = raw.startsWith(LIST_MARK);
     const text = (isItem ? raw.slice(1) : raw).trim();
     if (!text) continue;
     const lines = text.split("\n").map((l) => l.trim()).filter((l) => l && !BOILERPLATE_TEXT.test(l));
     if (!lines.length) continue;
     const t = lines.join("\n");
+    if (!isItem && ((atEdge && isDateline(t)) || (titleKey && squash(t) === titleKey))) continue;
     if (isItem && prevList && out.length) out[out.length - 1] += `\n${t}`;
     else out.push(t);
     prevList = isItem;
@@ -445,6 +474,37 @@ function finishBlocks(blocks: string[]): string {
       return true;
     })
     .join("\n\n");
+}
+
+const squash = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+
+const DATE_IN_TEXT = /\b(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*,? \d{4})\b|\d{4}年\d{1,2}月\d{1,2}日/i;
+
+/** A short line made of a date and a few words: a dateline or "published by" line, not prose. */
+function isDateline(t: string): boolean {
+  if (t.length > 140 || /^[—–-]/.test(t) || !DATE_IN_TEXT.test(t)) return false;
+  const words = t.replace(DATE_IN_TEXT, " ").match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length <= 14 && !/[.!?。]["”’)]?$/.test(t.replace(/\b(?:a\.m|p\.m|[A-Z])\.$/, ""));
+}
+
+/** Iterative fallback: paragraph text of the whole document, split at block boundaries. */
+function flatText(root: ParentNode): string {
+  const blocks: string[] = [];
+  let buf = "";
+  const stack: AnyNode[] = [...root.children].reverse();
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === "text") buf += n.data;
+    else if (isElement(n) && !DROP_TAGS.has(n.name)) {
+      if (BLOCK_TAGS.has(n.name)) {
+        blocks.push(buf);
+        buf = "";
+      }
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+    }
+  }
+  blocks.push(buf);
+  return finishBlocks(blocks.map((b) => b.replace(/\s+/g, " ").trim()).filter((b) => b.length > 0));
 }
 
 // ------------------------------------------------------------------ helpers

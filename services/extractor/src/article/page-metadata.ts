@@ -214,7 +214,7 @@ export function toIsoUtc(raw: string): string | null {
 function readAuthors($: CheerioAPI, meta: Map<string, string[]>, ld: Json[]): string[] {
   const names: string[] = [];
   const add = (raw: string | null | undefined): void => {
-    if (!raw) return;
+    if (!raw || /^\s*https?:\/\//i.test(raw)) return;
     for (const part of splitNames(raw)) {
       const n = cleanAuthor(part);
       if (n && !names.some((x) => x.toLowerCase() === n.toLowerCase())) names.push(n);
@@ -243,7 +243,9 @@ function readAuthors($: CheerioAPI, meta: Map<string, string[]>, ld: Json[]): st
       if (t.length < 80) add(t);
     });
   }
-  return names.slice(0, 10);
+  // bylines repeat a name with the outlet glued on ("Tom Davies", "Tom Davies Associated Press")
+  const distinct = names.filter((n) => !names.some((m) => m !== n && n.toLowerCase().startsWith(`${m.toLowerCase()} `)));
+  return distinct.slice(0, 10);
 }
 
 function splitNames(raw: string): string[] {
@@ -253,13 +255,19 @@ function splitNames(raw: string): string[] {
     .filter(Boolean);
 }
 
+const ROLE = /\b(?:writer|editor|editor-at-large|correspondent|reporter|columnist|contributor|producer|photographer)s?\b/i;
+const MONTH_OR_DAY = /\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d)/i;
+
 function cleanAuthor(raw: string): string | null {
   let s = raw.replace(/\s+/g, " ").trim();
-  if (/^https?:\/\//i.test(s) || s.includes("@") && !s.includes(" ")) return null;
-  s = s.replace(/^(?:by|written by|posted by|from|von|par|por)\s*:?\s+/i, "").trim();
+  if (/^https?:\/\//i.test(s) || (s.includes("@") && !s.includes(" "))) return null;
+  // bylines glue dates and times onto the name ("Jane Doe Published 11:11 PM ET Nov. 19")
+  s = s.replace(/\s*\b(?:published|updated|posted)\b.*$/i, "").replace(/(?:\s|(?<=[a-z]))(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day).*$/i, "");
+  s = s.replace(/^(?:(?:analysis|opinion|commentary|review|story|text|words|photos?)\s+)?(?:by|written by|posted by|from|von|par|por)\s*:?\s+/i, "").trim();
   s = s.replace(/\s*(?:[-–|,]\s*)?(?:staff writer|contributor|reporter|correspondent|editor)$/i, "").trim();
   if (s.length < 2 || s.length > 60) return null;
-  if (!/\p{L}/u.test(s)) return null;
+  if (!/\p{L}/u.test(s) || /\d/.test(s) || MONTH_OR_DAY.test(s)) return null;
+  if (s.split(" ").length > 5 || ROLE.test(s)) return null;
   if (/^(?:admin|staff|unknown|none|null|undefined)$/i.test(s)) return null;
   return s;
 }

@@ -20,6 +20,8 @@ export class AhoCorasick {
   private readonly boundStart: boolean[] = [];
   private readonly boundEnd: boolean[] = [];
   private built = false;
+  /** Dense transition table for the root, the state the automaton is in most of the time. */
+  private rootNext = new Int32Array(65536);
 
   /** Adds a (folded) pattern and returns its id. */
   add(pattern: string): number {
@@ -60,6 +62,8 @@ export class AhoCorasick {
         if (inherited.length) this.out[child] = this.out[child]!.concat(inherited);
       }
     }
+    this.rootNext.fill(0);
+    for (const [c, child] of this.next[0]!) this.rootNext[c] = child;
     this.built = true;
     return this;
   }
@@ -72,9 +76,14 @@ export class AhoCorasick {
     const n = text.length;
     for (let i = 0; i < n; i++) {
       const c = norm(text.charCodeAt(i));
-      let nx = this.next[node]!.get(c);
-      while (nx === undefined && node !== 0) { node = this.fail[node]!; nx = this.next[node]!.get(c); }
-      node = nx ?? 0;
+      if (node === 0) {
+        node = this.rootNext[c]!;
+        if (node === 0) continue;
+      } else {
+        let nx = this.next[node]!.get(c);
+        while (nx === undefined && node !== 0) { node = this.fail[node]!; nx = node === 0 ? undefined : this.next[node]!.get(c); }
+        node = nx ?? this.rootNext[c]!;
+      }
       const outs = this.out[node]!;
       if (outs.length === 0) continue;
       for (const id of outs) {

@@ -1,4 +1,5 @@
 import { foldText } from "./fold.js";
+import { findNamedBodies } from "./named-bodies.js";
 import { segmentSentences, sentenceAt } from "./segment.js";
 import { ACTIONS, getLexicon, type Action, type EntityType, type Lexicon, type Payload } from "./taxonomy.js";
 
@@ -106,6 +107,7 @@ export function extractMentions(input: MentionsInput): MentionsResult {
   const actor = new Array<boolean>(n).fill(false);
   const priceTalk = new Array<boolean>(n).fill(false);
   const platform = new Array<boolean>(n).fill(false);
+  const deontic = new Array<boolean>(n).fill(false);
   for (const { hit } of entityHits) crypto[hit.sentence] = true;
   for (const h of hits) {
     for (const p of h.payloads) {
@@ -114,7 +116,14 @@ export function extractMentions(input: MentionsInput): MentionsResult {
       else if (p.kind === "priceTalk") priceTalk[h.sentence] = true;
     }
   }
-  for (const c of cues) for (const p of c.payloads) if (p.kind === "platform") platform[c.sentence] = true;
+  const cuesBySentence: Hit[][] = Array.from({ length: n }, () => []);
+  for (const c of cues) {
+    cuesBySentence[c.sentence]!.push(c);
+    for (const p of c.payloads) {
+      if (p.kind === "platform") platform[c.sentence] = true;
+      else if (p.kind === "deontic") deontic[c.sentence] = true;
+    }
+  }
   const near = (arr: boolean[], i: number) => arr[i] || (i > 0 && arr[i - 1]) || (i + 1 < n && arr[i + 1]) || false;
 
   // 4. Regulatory evidence.
@@ -126,7 +135,7 @@ export function extractMentions(input: MentionsInput): MentionsResult {
     for (const p of h.payloads) {
       if (p.kind !== "action" && p.kind !== "signal") continue;
       if (!near(crypto, i)) continue;
-      const cue = precedingCue(src, cues, h);
+      const cue = precedingCue(src, cuesBySentence[i]!, h);
       if (cue === "cancel") continue;
       let w: number;
       const strong = p.kind === "action" ? p.strong : false;
@@ -144,7 +153,10 @@ export function extractMentions(input: MentionsInput): MentionsResult {
       if (sentences[i] && sentences[i]!.end <= input.title.length) w *= TITLE_BOOST;
       evidence[i]! += w;
       total += w;
-      if (p.kind === "action") triggers.push({ hit: h, action: p.action, strong });
+      // A weak trigger names an action only when the actor is in its own sentence.
+      // Registration words name licensing only as a requirement ("required to register").
+      if (p.kind === "action" && p.deontic && !deontic[i]) continue;
+      if (p.kind === "action" && (strong || actor[i])) triggers.push({ hit: h, action: p.action, strong });
     }
   }
   const score = round3(1 - Math.exp(-total));
@@ -163,28 +175,56 @@ export function extractMentions(input: MentionsInput): MentionsResult {
     mentions.push(mention(src, "action", action, t.hit));
   }
 
-  // 6. Authorities acting in or next to a regulatory sentence.
-  const regSentence = (i: number) => evidence[i]! > 0;
-  const nearReg = (i: number) => regSentence(i) || (i > 0 && regSentence(i - 1)) || (i + 1 < n && regSentence(i + 1));
+  // 6. Authorities named in a relevant article (the labelled data lists bodies acting anywhere in
+  // the story, e.g. the court that heard the appeal two paragraphs below the approval).
   const jurCounts = countJurisdictions(hits, lex);
   const resolved = resolveAuthorities(hits, lex, jurCounts);
   const authoritySet = new Set<string>();
   const jurisdictionSet = new Set<string>();
   for (const [h, index] of resolved) {
-    if (!nearReg(h.sentence)) continue;
     const a = lex.authorities[index]!;
     authoritySet.add(a.name);
     jurisdictionSet.add(a.jurisdiction);
     mentions.push(mention(src, "authority", a.name, h));
   }
 
-  // 7. Jurisdictions named in the regulatory sentences themselves.
+  // Bodies outside the taxonomy, recognised by the shape of their names, in the sentences that
+  // report an action; they inherit the jurisdiction named in them or the article's main one.
+  const reported = new Set(triggers.map((t) => t.hit.sentence));
+  const mainJurisdiction = [...jurCounts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  for (const i of [...reported].sort((a, b) => a - b)) {
+    const sp = sentences[i]!;
+    for (const body of findNamedBodies(src, sp.start, sp.end)) {
+      if (hits.some((h) => h.start < body.end && body.start < h.end && h.payloads.some((p) => p.kind === "authority"))) continue;
+      if (authoritySet.has(body.name)) continue;
+      authoritySet.add(body.name);
+      const inside = hits.find((h) => h.start >= body.start && h.end <= body.end && h.payloads.some((p) => p.kind === "jurisdiction"));
+      const code = inside ? (inside.payloads.find((p) => p.kind === "jurisdiction") as { code: string }).code : mainJurisdiction;
+      if (code) jurisdictionSet.add(code);
+      mentions.push({ kind: "authority", value: body.name, surface: src.slice(body.start, body.end), start: body.start, end: body.end });
+    }
+  }
+
+  // 7. Jurisdictions named in the sentences that report an action: attached to a public actor
+  // ("Chinese authorities", "Nigeria's anti-graft agency") or the place of the action ("arrested
+  // in the Bahamas"). Lists of several countries, company origins ("founded in China",
+  // "Shenzhen-based") and nationalities ("a South African national") are not jurisdictions.
+  const actionSentences = reported;
+  const jurBySentence = new Map<number, Set<string>>();
   for (const h of hits) {
-    if (!regSentence(h.sentence)) continue;
     for (const p of h.payloads) {
       if (p.kind !== "jurisdiction") continue;
-      if (/^-?based\b|^-born\b/i.test(src.slice(h.end, h.end + 8).replace(/^\s*-\s*/, "-"))) continue;
-      if (p.via === "demonym" && followedByNationality(cues, h)) continue;
+      let set = jurBySentence.get(h.sentence);
+      if (!set) jurBySentence.set(h.sentence, (set = new Set()));
+      set.add(p.code);
+    }
+  }
+  for (const h of hits) {
+    if (!actionSentences.has(h.sentence)) continue;
+    if ((jurBySentence.get(h.sentence)?.size ?? 0) >= 3) continue;
+    for (const p of h.payloads) {
+      if (p.kind !== "jurisdiction") continue;
+      if (!isJurisdictionOfAction(src, h, p.via, cues)) continue;
       jurisdictionSet.add(p.code);
       mentions.push(mention(src, "jurisdiction", p.code, h));
     }
@@ -246,10 +286,10 @@ function tickerInContext(src: string, h: Hit): boolean {
  * Looks for a negation/rumour cue (cancels) or a modal cue (weakens) shortly before the
  * trigger in the same sentence: "denied plans to ban", "rumours of a ban", "could ban".
  */
-function precedingCue(src: string, cues: Hit[], h: Hit): "cancel" | "modal" | null {
+function precedingCue(src: string, sentenceCues: Hit[], h: Hit): "cancel" | "modal" | null {
   let result: "cancel" | "modal" | null = null;
-  for (const c of cues) {
-    if (c.sentence !== h.sentence || c.end > h.start) continue;
+  for (const c of sentenceCues) {
+    if (c.end > h.start || h.start - c.end > 120) continue;
     const gap = src.slice(c.end, h.start);
     const words = gap.trim() === "" ? 0 : gap.trim().split(/\s+/).length;
     const cjk = (gap.match(/[\u3400-\u9fff]/g) ?? []).length;
@@ -261,6 +301,19 @@ function precedingCue(src: string, cues: Hit[], h: Hit): "cancel" | "modal" | nu
     }
   }
   return result;
+}
+
+const ORIGIN_BEFORE = /(?:founded|headquartered|based|born|incorporated|registered|listed|citizen|national|trading|traded|flight|fly|flew|travel(?:l?ed)?)\s+(?:in|to|from)\s+(?:the\s+)?$/i;
+const AFTER_PLACE = /^(?:\s*-\s*|\s+)(?:based|born|headquartered)\b/i;
+const DEMONYM_NOUN = /^\s+(?:crypto(?:currency)?\s+|bitcoin\s+|digital\s+asset\s+)?(?:exchange|exchanges|firm|firms|company|companies|startup|bank|banks|investors?|users?|miners?|traders?|citizens?|nationals?|entrepreneurs?|businessman|founder|national|platform|media|outlet|newspaper)\b/i;
+
+function isJurisdictionOfAction(src: string, h: Hit, via: "name" | "demonym" | "place", cues: Hit[]): boolean {
+  const before = src.slice(Math.max(0, h.start - 40), h.start);
+  const after = src.slice(h.end, h.end + 40);
+  if (AFTER_PLACE.test(after)) return false;
+  if (ORIGIN_BEFORE.test(before)) return false;
+  if (via === "demonym" && (DEMONYM_NOUN.test(after) || followedByNationality(cues, h))) return false;
+  return true;
 }
 
 function followedByNationality(cues: Hit[], h: Hit): boolean {

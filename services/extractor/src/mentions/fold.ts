@@ -1,4 +1,4 @@
-import * as OpenCC from "opencc-js/t2cn";
+import { readFileSync } from "node:fs";
 
 /**
  * Text folded for matching: NFKC (full-width forms become ASCII), lower case, typographic quotes
@@ -23,26 +23,26 @@ const PUNCT: Record<string, string> = {
 let t2s: Map<number, number> | null = null;
 
 /**
- * Character-level traditional->simplified map built once from OpenCC's dictionaries
- * (only single-character results are kept). Building it takes ~50 ms; a phrase-level OpenCC
- * pass over every article would be slower and not offset-preserving.
+ * Character-level traditional->simplified map from taxonomy/t2s-chars.json (generated from
+ * OpenCC's dictionaries by taxonomy/build-t2s.mjs). Loading opencc-js and deriving the map at
+ * start-up took 50-360 ms (idle vs. loaded machine); the JSON loads in a few ms, which matters
+ * for the sub-second CLI start. Phrase-level conversion is not used: it can change lengths and
+ * would break the offset map.
  */
 function traditionalToSimplified(): Map<number, number> {
   if (t2s) return t2s;
+  const { pairs } = JSON.parse(readFileSync(new URL("../../taxonomy/t2s-chars.json", import.meta.url), "utf8")) as { pairs: string };
   const map = new Map<number, number>();
-  const converters = [OpenCC.Converter({ from: "t", to: "cn" }), OpenCC.Converter({ from: "hk", to: "cn" })];
-  for (let c = 0x3400; c <= 0x9fff; c++) {
-    const ch = String.fromCharCode(c);
-    for (const conv of converters) {
-      const out = conv(ch);
-      if (out !== ch && out.length === 1) { map.set(c, out.charCodeAt(0)); break; }
-    }
-  }
+  for (let i = 0; i + 1 < pairs.length; i += 2) map.set(pairs.charCodeAt(i), pairs.charCodeAt(i + 1));
   t2s = map;
   return map;
 }
 
 const cache = new Map<number, string>();
+/** Folded unit per BMP code unit (0 = not computed yet, MULTI = folds to zero or several units). */
+const bmp = new Uint16Array(65536);
+const MULTI = 0xffff;
+const utf16 = new TextDecoder("utf-16le");
 
 function foldCodePoint(cp: number): string {
   let hit = cache.get(cp);
@@ -88,14 +88,20 @@ export function foldText(src: string): FoldedText {
       const d = src.charCodeAt(i + 1);
       if (d >= 0xdc00 && d <= 0xdfff) { cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000; i++; }
     }
+    if (cp === c) {
+      // BMP fast path: one table lookup for characters that fold to a single unit.
+      let t = bmp[c]!;
+      if (t === 0) { const f1 = foldCodePoint(c); t = bmp[c] = f1.length === 1 ? f1.charCodeAt(0) || MULTI : MULTI; }
+      if (t !== MULTI) { grow(1); codes[len] = t; origin[len++] = start; continue; }
+    }
     const f = foldCodePoint(cp);
     grow(f.length);
     for (let k = 0; k < f.length; k++) { codes[len] = f.charCodeAt(k); origin[len++] = start; }
   }
-  let text = "";
-  const CHUNK = 8192;
-  for (let k = 0; k < len; k += CHUNK) text += String.fromCharCode(...codes.subarray(k, Math.min(len, k + CHUNK)));
-  return { text, origin: origin.slice(0, len) };
+  // Decoding the code-unit buffer is much faster than String.fromCharCode(...chunk); a lone
+  // surrogate becomes U+FFFD, which keeps the length and so the offset map intact.
+  const text = utf16.decode(codes.subarray(0, len));
+  return { text, origin: origin.subarray(0, len) };
 }
 
 /** Folds a lexicon term the same way as text (used when building the matcher). */

@@ -8,7 +8,7 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 export type EntityType = "exchange" | "asset" | "project" | "company" | "person";
-export type CueKind = "crypto" | "signal" | "actor" | "negation" | "rumour" | "modal" | "priceTalk" | "platform" | "nationality";
+export type CueKind = "crypto" | "signal" | "actor" | "negation" | "rumour" | "modal" | "priceTalk" | "platform" | "nationality" | "deontic";
 
 export interface AuthorityDef { readonly name: string; readonly jurisdiction: string; readonly fullNames: readonly string[] }
 export interface EntityDef { readonly name: string; readonly type: EntityType }
@@ -18,7 +18,7 @@ export type Payload =
   | { kind: "jurisdiction"; code: string; via: "name" | "demonym" | "place" }
   | { kind: "authority"; index: number; abbreviation: boolean }
   | { kind: "entity"; index: number; ticker: boolean }
-  | { kind: "action"; action: Action; strong: boolean }
+  | { kind: "action"; action: Action; strong: boolean; deontic?: true }
   | { kind: CueKind };
 
 export interface Term {
@@ -36,7 +36,7 @@ export interface Lexicon {
   readonly entities: readonly EntityDef[];
 }
 
-const CUE_KINDS = new Set<CueKind>(["negation", "rumour", "modal", "platform", "nationality"]);
+const CUE_KINDS = new Set<CueKind>(["negation", "rumour", "modal", "platform", "nationality", "deontic"]);
 
 // Taxonomy files live outside src so the same relative URL works from src/mentions (vitest)
 // and dist/mentions (compiled): both are two levels below the package root.
@@ -49,8 +49,8 @@ function loadJson<T>(file: string): T {
 interface JurisdictionFile { entries: { code: string; names: string[]; caseSensitive?: string[]; demonyms: string[]; places: string[] }[] }
 interface AuthorityFile { entries: { name: string; jurisdiction: string; aliases: string[]; abbr: string[] }[] }
 interface EntityFile { entries: { name: string; type: EntityType; aliases: string[]; abbr?: string[]; tickers?: string[] }[] }
-interface ActionFile { actions: Record<Action, { strong: string[]; weak: string[]; abbr?: string[] }> }
-interface CueFile { crypto: string[]; signals: string[]; actors: string[]; negation: string[]; rumour: string[]; modal: string[]; priceTalk: string[]; platformNouns: string[]; nationality: string[] }
+interface ActionFile { actions: Record<Action, { strong: string[]; weak: string[]; abbr?: string[]; weakAbbr?: string[]; deontic?: string[] }> }
+interface CueFile { crypto: string[]; signals: string[]; actors: string[]; negation: string[]; rumour: string[]; modal: string[]; priceTalk: string[]; platformNouns: string[]; nationality: string[]; deontic: string[] }
 interface CityFile { cities: [string, string][] }
 
 // Cue words that are also ordinary capitalised words elsewhere ("May" the month).
@@ -116,13 +116,15 @@ export function getLexicon(): Lexicon {
     for (const t of def.strong) add(t, { kind: "action", action, strong: true });
     for (const t of def.weak) add(t, { kind: "action", action, strong: false });
     for (const t of def.abbr ?? []) add(t, { kind: "action", action, strong: true }, true);
+    for (const t of def.weakAbbr ?? []) add(t, { kind: "action", action, strong: false }, true);
+    for (const t of def.deontic ?? []) add(t, { kind: "action", action, strong: false, deontic: true });
   }
 
   const cues = loadJson<CueFile>("cues.json");
   const cueLists: [CueKind, string[]][] = [
     ["crypto", cues.crypto], ["signal", cues.signals], ["actor", cues.actors], ["negation", cues.negation],
     ["rumour", cues.rumour], ["modal", cues.modal], ["priceTalk", cues.priceTalk], ["platform", cues.platformNouns],
-    ["nationality", cues.nationality],
+    ["nationality", cues.nationality], ["deontic", cues.deontic],
   ];
   for (const [kind, list] of cueLists) {
     for (const t of list) add(t, { kind }, CASE_SENSITIVE_CUES.has(t) || (kind === "crypto" && /^[A-Z]{2,}s?$/.test(t)));

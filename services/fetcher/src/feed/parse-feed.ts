@@ -1,11 +1,10 @@
-import { decodeBody } from "@regradar/shared";
+import { decodeBody, mapC1ToWindows1252 } from "@regradar/shared";
 import { parseFeedDate } from "./parse-date.js";
 import { isUnsafeUrl } from "./resolve-links.js";
-import { htmlToText, looksLikeHtml, sanitizeFeedHtml } from "./sanitize-html.js";
+import { hasDangerousMarkup, htmlToText, looksLikeHtml, sanitizeFeedHtml } from "./sanitize-html.js";
 import {
   XmlTreeError,
   childElements,
-  escapeHtmlText,
   parseXml,
   resolveAgainst,
   serializeChildren,
@@ -80,7 +79,7 @@ export function parseFeed(input: Uint8Array | string, opts: ParseFeedOptions = {
       : decodeBody(input, { contentType: opts.contentType ?? null, kind: "xml" }).text;
   let root: XmlElement;
   try {
-    root = parseXml(text, validBase(opts.url));
+    root = parseXml(mapC1ToWindows1252(text), validBase(opts.url));
   } catch (err) {
     if (err instanceof XmlTreeError) throw new FeedParseError(err.reason, err.message);
     throw err;
@@ -134,6 +133,12 @@ function textOrMarkup(el: XmlElement): boolean {
   return el.children.length > 0 || Object.keys(el.nattrs).length > 0;
 }
 
+/** xml:lang as a language tag ("en_US" is written by some generators for "en-US"). */
+function langOf(lang: string | null): string | null {
+  const t = trimmed(lang);
+  return t ? t.replace(/_/g, "-") : null;
+}
+
 function trimmed(s: string | null | undefined): string | null {
   if (s === null || s === undefined) return null;
   const t = s.trim();
@@ -182,7 +187,7 @@ function readConstruct(el: XmlElement, ctx: Ctx, defaultHtml: boolean): Construc
     value = textOf(el);
   }
   // RSS leaves it to the reader to guess whether a field carries HTML.
-  if (!html && ctx.format !== "atom" && looksLikeHtml(value)) html = true;
+  if (!html && ctx.format !== "atom" && (looksLikeHtml(value) || hasDangerousMarkup(value))) html = true;
   const v = value.trim();
   if (v === "") return null;
   return { value: v, html, base: el.base };
@@ -190,14 +195,16 @@ function readConstruct(el: XmlElement, ctx: Ctx, defaultHtml: boolean): Construc
 
 function asHtml(c: Construct | null): string | null {
   if (!c) return null;
-  if (c.html) return trimmed(sanitizeFeedHtml(c.value, c.base));
-  // Plain text stays as written unless it could be read as markup.
-  return looksLikeHtml(c.value) ? escapeHtmlText(c.value) : c.value;
+  // Markup that sanitises to nothing is reported as "" (present but empty), as feedparser does.
+  if (c.html) return sanitizeFeedHtml(c.value, c.base).trim();
+  // Plain text stays as written (feedparser returns it verbatim) unless it carries markup that
+  // would be dangerous if a reader rendered it as HTML: then it is sanitised like HTML.
+  return hasDangerousMarkup(c.value) ? sanitizeFeedHtml(c.value, c.base).trim() : c.value;
 }
 
 function asText(c: Construct | null): string | null {
   if (!c) return null;
-  if (!c.html) return trimmed(c.value);
+  if (!c.html && !hasDangerousMarkup(c.value)) return trimmed(c.value);
   return trimmed(htmlToText(sanitizeFeedHtml(c.value, c.base)).replace(/\s+/g, " "));
 }
 
@@ -215,14 +222,15 @@ function plain(el: XmlElement | null): string | null {
   return el ? trimmed(textOf(el)) : null;
 }
 
+/** Like feedparser, the last of the elements that map to one date field wins. */
 function dateOf(el: XmlElement, keys: string[], ctx: Ctx): string | null {
-  for (const key of keys) {
-    for (const c of kids(el, key, ctx)) {
-      const d = parseFeedDate(textOf(c));
-      if (d) return d;
-    }
+  let found: string | null = null;
+  for (const c of childElements(el)) {
+    if (!keys.some((k) => matches(c, k, ctx))) continue;
+    const d = parseFeedDate(textOf(c));
+    if (d) found = d;
   }
-  return null;
+  return found;
 }
 
 function resolved(href: string | null, base: string | null): string | null {
@@ -281,12 +289,13 @@ function atomPeople(el: XmlElement, ctx: Ctx): string[] {
 }
 
 function readAtom(root: XmlElement, ctx: Ctx): ParsedFeed {
-  const entries = kids(root, "atom:entry", ctx);
+  // feedparser also accepts RSS-style <item> elements inside an Atom feed.
+  const entries = childElements(root).filter((c) => matches(c, "atom:entry", ctx) || matches(c, "atom:item", ctx));
   return {
     title: fieldText(root, ["atom:title", "dc:title"], ctx),
     link: atomAlternate(root, ctx) ?? atomLinks(root, ctx)[0]?.href ?? null,
-    description: fieldHtml(root, ["atom:subtitle", "atom:tagline", "atom:info", "dc:description"], ctx, false),
-    language: trimmed(root.lang) ?? plain(kid(root, ["dc:language"], ctx)),
+    description: fieldHtml(root, ["atom:subtitle", "atom:tagline", "dc:description"], ctx, false),
+    language: langOf(root.lang) ?? plain(kid(root, ["dc:language"], ctx)),
     updated:
       dateOf(root, ["atom:updated", "atom:modified", "dc:date", "dcterms:modified"], ctx) ??
       dateOf(root, ["atom:published", "atom:issued", "dcterms:issued"], ctx),
@@ -335,7 +344,7 @@ function readRss(root: XmlElement, ctx: Ctx): ParsedFeed {
     title: fieldText(channel, ["title", "dc:title", "atom:title"], ctx),
     link: rssLink(channel, ctx) ?? atomAlternate(channel, ctx),
     description: fieldHtml(channel, ["description", "dc:description", "atom:subtitle", "itunes:summary", "itunes:subtitle"], ctx),
-    language: plain(kid(channel, ["language", "dc:language"], ctx)) ?? trimmed(channel.lang),
+    language: plain(kid(channel, ["language", "dc:language"], ctx)) ?? langOf(channel.lang),
     updated:
       dateOf(channel, ["lastbuilddate", "dc:date", "dcterms:modified", "atom:updated"], ctx) ??
       dateOf(channel, ["pubdate", "dcterms:issued"], ctx),
@@ -345,12 +354,11 @@ function readRss(root: XmlElement, ctx: Ctx): ParsedFeed {
 
 function readRssItem(item: XmlElement, ctx: Ctx): ParsedFeedItem {
   const guidEl = kid(item, ["guid"], ctx);
-  const guid = idOf(guidEl);
+  // feedparser: a guid is the link (and is resolved like one) unless isPermaLink says otherwise.
+  const guidIsLink = !!guidEl && (guidEl.nattrs["ispermalink"] ?? "true").trim().toLowerCase() === "true";
+  const guid = guidIsLink ? idOf(guidEl) : plain(guidEl);
   const about = trimmed(item.nattrs["rdf:about"]);
-  const permalink =
-    guidEl && guid && (guidEl.nattrs["ispermalink"] ?? "true").trim().toLowerCase() !== "false" && /^[a-z][a-z0-9+.-]*:|^\/|^\w[\w.-]*\//i.test(guid)
-      ? guid
-      : null;
+  const permalink = guidIsLink && guid && !isUnsafeUrl(guid) ? guid : null;
   const published = dateOf(item, ["pubdate", "dcterms:issued", "atom:published", "dcterms:created"], ctx);
   const descriptions = kids(item, "description", ctx).filter(textOrMarkup);
   const contentEl = kid(item, ["content:encoded", "xhtml:body", "body", "fullitem", "atom:content"], ctx) ?? descriptions[1] ?? null;
@@ -420,7 +428,7 @@ function readCdf(root: XmlElement, ctx: Ctx): ParsedFeed {
     title: fieldText(root, ["title"], ctx),
     link: resolved(root.nattrs["href"] ?? null, root.base),
     description: fieldHtml(root, ["abstract", "description"], ctx),
-    language: trimmed(root.lang),
+    language: langOf(root.lang),
     updated: parseFeedDate(root.nattrs["lastmod"]),
     items: items.map((i) => {
       const updated = parseFeedDate(i.nattrs["lastmod"]);

@@ -93,6 +93,8 @@ export function sanitizeFeedHtml(html: string, baseUrl?: string | null): string 
     allowedSchemes: ACCEPTABLE_SCHEMES,
     allowedSchemesAppliedToAttributes: [...URI_ATTRIBUTES],
     allowProtocolRelative: true,
+    // Inline CSS is filtered by sanitizeCss below, in feedparser's output form.
+    parseStyleAttributes: false,
     // Entities in text stay as written (feedparser keeps "&#38;"); bare "&" and "<" are escaped.
     parser: { decodeEntities: false },
     disallowedTagsMode: "discard",
@@ -128,9 +130,25 @@ export function htmlToText(html: string): string {
   return decodeHTML(noTags);
 }
 
-const HTMLISH = /<\s*\/?\s*(?:[a-z][a-z0-9-]*)(?:\s[^>]*)?\s*\/?\s*>|&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);/i;
+const ACCEPTABLE_SET = new Set(ACCEPTABLE_ELEMENTS);
 
-/** feedparser's heuristic for RSS fields that may or may not carry HTML. */
+/**
+ * feedparser's heuristic for RSS fields that may or may not carry HTML: an end tag or an entity
+ * reference, only known-safe element names, and only defined entities.
+ */
 export function looksLikeHtml(s: string): boolean {
-  return HTMLISH.test(s);
+  if (!/<\/(\w+)>/.test(s) && !/&#?\w+;/.test(s)) return false;
+  for (const m of s.matchAll(/<\/?(\w+)/g)) if (!ACCEPTABLE_SET.has(m[1]!.toLowerCase())) return false;
+  for (const m of s.matchAll(/&(\w+);/g)) if (decodeHTML(m[0]) === m[0]) return false;
+  return true;
+}
+
+const DANGEROUS = /<\s*\/?\s*(script|style|iframe|object|embed|applet|frame|frameset|meta|link|base|svg|math|form|body|html|img|video|audio|xml|import)\b|\bon[a-z]+\s*=|javascript:/i;
+
+/** Markup that must be stripped even where a field is nominally plain text. */
+export function hasDangerousMarkup(s: string): boolean {
+  if (DANGEROUS.test(s)) return true;
+  if (!s.includes("<")) return false;
+  // Script-capable schemes, or entity-encoded characters inside a tag ("java&#x09;script:").
+  return /(vbscript|livescript|mocha|data)\s*:/i.test(s) || /<[^>]*&#/.test(s) || /<[^>]*\bstyle\s*=/i.test(s);
 }

@@ -169,9 +169,6 @@ class Reader {
   decodeText(s: string): string {
     if (s.indexOf("&") < 0) return s;
     return s.replace(/&(#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z_][\w.-]*);?/g, (all, body: string) => {
-      if (++this.entityRefs > MAX_ENTITY_REFS * 10) {
-        throw new XmlTreeError("entity_expansion", "too many entity references");
-      }
       if (!all.endsWith(";")) return all;
       if (body[0] === "#") {
         const decoded = decodeHTMLStrict(all);
@@ -181,6 +178,9 @@ class Reader {
       if (pre !== undefined) return pre;
       const declared = this.doctype.entities.get(body);
       if (declared !== undefined) {
+        if (++this.entityRefs > MAX_ENTITY_REFS) {
+          throw new XmlTreeError("entity_expansion", "too many references to declared entities");
+        }
         this.expandedChars += declared.length;
         if (this.expandedChars > MAX_ENTITY_EXPANSION * 10) {
           throw new XmlTreeError("entity_expansion", "entity expansion exceeds the document limit");
@@ -318,7 +318,8 @@ class Reader {
       }
       return;
     }
-    if (this.stack.length > MAX_DEPTH) throw new XmlTreeError("invalid_xml", "elements nested too deeply");
+    // Past this depth tags are dropped (their text is kept): recursion elsewhere stays bounded.
+    if (this.stack.length > MAX_DEPTH) return;
     const scope: Record<string, string> = { ...this.nsStack[this.nsStack.length - 1] };
     for (const [k, v] of rawAttrs) {
       if (k === "xmlns") scope[""] = v;
