@@ -55,7 +55,7 @@ export function detectLanguage(text: string): string | null {
   const cjk = han + kana + hangul;
   // a CJK character carries roughly a word, so it counts for several Latin letters
   const total = cjk * 3 + cyrillic + latin + arabic + greek + hebrew + thai + devanagari;
-  if (cjk * 3 + cyrillic + latin + arabic + greek + hebrew + thai + devanagari < MIN_LETTERS) return null;
+  if (total < MIN_LETTERS) return null;
 
   if (cjk * 3 >= total * 0.3) {
     if (hangul >= (han + kana) * 0.5) return "ko";

@@ -1,7 +1,7 @@
 // `regradar article extract`: the article body and metadata of one HTML page (DESIGN.md contract 2).
 import { load } from "cheerio";
 import { detectLanguage } from "./detect-language.js";
-import { extractMainText } from "./main-text.js";
+import { HTML_PARSE_OPTIONS, extractMainText } from "./main-text.js";
 import { readPageMetadata } from "./page-metadata.js";
 
 /** Contract 2's shape, in its key order. */
@@ -19,13 +19,9 @@ export interface ExtractArticleOptions {
   url?: string | null;
 }
 
-/**
- * Main text and metadata of an article page. Pure and synchronous: no network, no clock.
- * htmlparser2 rather than parse5 because it parses news pages several times faster, and the
- * extraction only needs a sane tree, not the spec's error recovery.
- */
+/** Main text and metadata of an article page. Pure and synchronous: no network, no clock. */
 export function extractArticle(html: string, _opts: ExtractArticleOptions = {}): ExtractedArticle {
-  const $ = load(html, { xml: { xmlMode: false, decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true } });
+  const $ = load(html, HTML_PARSE_OPTIONS);
   const meta = readPageMetadata($);
   const text = extractMainText($.root()[0]!, { fallbackBody: meta.ldBody, title: meta.title });
   return {

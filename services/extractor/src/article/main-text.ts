@@ -85,9 +85,16 @@ function fallbackText(body: string): string {
   return normaliseFallback(s);
 }
 
-/** htmlparser2 through cheerio: several times faster than parse5 on news pages, and sane enough here. */
-export function parseHtml(html: string): ParentNode {
-  return load(html, { xml: { xmlMode: false, decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true } }).root()[0]!;
+/**
+ * htmlparser2 (through cheerio) rather than parse5: several times faster on news pages, and the
+ * extraction needs a sane tree, not the spec's error recovery.
+ */
+export const HTML_PARSE_OPTIONS = {
+  xml: { xmlMode: false, decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+} as const;
+
+function parseHtml(html: string): ParentNode {
+  return load(html, HTML_PARSE_OPTIONS).root()[0]!;
 }
 
 const tokenCount = (s: string): number => s.match(/[\p{L}\p{N}_]+/gu)?.length ?? 0;
@@ -286,7 +293,6 @@ class Extraction {
       .map((el) => ({ el, score: this.finalScore(el) }))
       .sort((a, b) => b.score - a.score);
     if (!ranked.length) return this.findBody();
-    if ((globalThis as any).__MT_DEBUG) for (const r of ranked.slice(0, 8)) console.error("cand", r.score.toFixed(1), r.el.name, hintsOf(r.el).slice(0, 80));
     let top = ranked[0]!.el;
     let topScore = ranked[0]!.score;
 
@@ -459,7 +465,7 @@ function finishBlocks(blocks: string[], title: string | null = null): string {
     const lines = text.split("\n").map((l) => l.trim()).filter((l) => l && !BOILERPLATE_TEXT.test(l));
     if (!lines.length) continue;
     const t = lines.join("\n");
-    if (!isItem && ((atEdge && isDateline(t)) || (titleKey && squash(t) === titleKey))) continue;
+    if (!isItem && ((atEdge && (isDateline(t) || EDGE_CREDIT.test(t))) || (titleKey && squash(t) === titleKey))) continue;
     if (isItem && prevList && out.length) out[out.length - 1] += `\n${t}`;
     else out.push(t);
     prevList = isItem;
@@ -479,6 +485,9 @@ function finishBlocks(blocks: string[], title: string | null = null): string {
 const squash = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
 
 const DATE_IN_TEXT = /\b(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*,? \d{4})\b|\d{4}年\d{1,2}月\d{1,2}日/i;
+
+/** Update stamps and wire-copy credits, found above or below the story. */
+const EDGE_CREDIT = /^(?:(?:last )?updated|(?:first )?published|posted)\b.{0,60}$|^(?:(?:additional )?reporting|writing|editing|compiled|produced|translated) by\b.{0,300}$/i;
 
 /** A short line made of a date and a few words: a dateline or "published by" line, not prose. */
 function isDateline(t: string): boolean {

@@ -10,7 +10,7 @@ export type Action = (typeof ACTIONS)[number];
 export type EntityType = "exchange" | "asset" | "project" | "company" | "person";
 export type CueKind = "crypto" | "signal" | "actor" | "negation" | "rumour" | "modal" | "priceTalk" | "platform" | "nationality" | "deontic";
 
-export interface AuthorityDef { readonly name: string; readonly jurisdiction: string; readonly fullNames: readonly string[] }
+export interface AuthorityDef { readonly name: string; readonly jurisdiction: string }
 export interface EntityDef { readonly name: string; readonly type: EntityType }
 
 /** What a lexicon term means; one term may carry several payloads (e.g. "SEC" → three regulators). */
@@ -47,7 +47,10 @@ function loadJson<T>(file: string): T {
 }
 
 interface JurisdictionFile { entries: { code: string; names: string[]; caseSensitive?: string[]; demonyms: string[]; places: string[] }[] }
-interface AuthorityFile { entries: { name: string; jurisdiction: string; aliases: string[]; abbr: string[] }[] }
+interface AuthorityFile {
+  rolePhrases: Record<string, { en: string[]; zh: string[] }>;
+  entries: { name: string; jurisdiction: string; aliases: string[]; abbr: string[]; roles?: string[] }[];
+}
 interface EntityFile { entries: { name: string; type: EntityType; aliases: string[]; abbr?: string[]; tickers?: string[] }[] }
 interface ActionFile { actions: Record<Action, { strong: string[]; weak: string[]; abbr?: string[]; weakAbbr?: string[]; deontic?: string[] }> }
 interface CueFile { crypto: string[]; signals: string[]; actors: string[]; negation: string[]; rumour: string[]; modal: string[]; priceTalk: string[]; platformNouns: string[]; nationality: string[]; deontic: string[] }
@@ -94,9 +97,30 @@ export function getLexicon(): Lexicon {
         `${pinyin} Public Security Bureau`, `${pinyin} police`],
     });
   }
+  // Descriptive references ("Japan's financial regulator", "Chinese central bank", "日本央行")
+  // resolve to the first body listed with that role in that jurisdiction.
+  const roleTaken = new Set<string>();
+  for (const e of authEntries as AuthorityFile["entries"]) {
+    for (const role of e.roles ?? []) {
+      const key = `${e.jurisdiction}|${role}`;
+      if (roleTaken.has(key)) continue;
+      roleTaken.add(key);
+      const phrases = auth.rolePhrases[role];
+      const j = jur.entries.find((x) => x.code === e.jurisdiction);
+      if (!phrases || !j) continue;
+      for (const name of [...j.names, ...(j.caseSensitive ?? [])]) {
+        const cjk = /[\u3400-\u9fff]/.test(name);
+        for (const ph of cjk ? phrases.zh : phrases.en) {
+          if (cjk) e.aliases.push(`${name}${ph}`);
+          else e.aliases.push(`${name}'s ${ph}`, `${name} ${ph}`);
+        }
+      }
+      for (const dem of j.demonyms) for (const ph of phrases.en) e.aliases.push(`${dem} ${ph}`);
+    }
+  }
   for (const e of authEntries) {
     const index = authorities.length;
-    authorities.push({ name: e.name, jurisdiction: e.jurisdiction, fullNames: e.aliases.map(foldTerm) });
+    authorities.push({ name: e.name, jurisdiction: e.jurisdiction });
     for (const a of e.aliases) add(a, { kind: "authority", index, abbreviation: false });
     for (const a of e.abbr) add(a, { kind: "authority", index, abbreviation: true }, true);
   }

@@ -121,12 +121,17 @@ function kids(el: XmlElement, key: string, ctx: Ctx): XmlElement[] {
   return childElements(el).filter((c) => matches(c, key, ctx));
 }
 
+/** First child matching the keys in priority order, preferring one with content (an empty one still counts). */
 function kid(el: XmlElement, keys: string[], ctx: Ctx): XmlElement | null {
+  let empty: XmlElement | null = null;
   for (const key of keys) {
-    const found = childElements(el).find((c) => matches(c, key, ctx) && textOrMarkup(c));
-    if (found) return found;
+    for (const c of childElements(el)) {
+      if (!matches(c, key, ctx)) continue;
+      if (textOrMarkup(c)) return c;
+      empty ??= c;
+    }
   }
-  return null;
+  return empty;
 }
 
 function textOrMarkup(el: XmlElement): boolean {
@@ -188,9 +193,7 @@ function readConstruct(el: XmlElement, ctx: Ctx, defaultHtml: boolean): Construc
   }
   // RSS leaves it to the reader to guess whether a field carries HTML.
   if (!html && ctx.format !== "atom" && (looksLikeHtml(value) || hasDangerousMarkup(value))) html = true;
-  const v = value.trim();
-  if (v === "") return null;
-  return { value: v, html, base: el.base };
+  return { value: value.trim(), html, base: el.base };
 }
 
 function asHtml(c: Construct | null): string | null {
@@ -204,8 +207,8 @@ function asHtml(c: Construct | null): string | null {
 
 function asText(c: Construct | null): string | null {
   if (!c) return null;
-  if (!c.html && !hasDangerousMarkup(c.value)) return trimmed(c.value);
-  return trimmed(htmlToText(sanitizeFeedHtml(c.value, c.base)).replace(/\s+/g, " "));
+  if (!c.html && !hasDangerousMarkup(c.value)) return c.value;
+  return htmlToText(sanitizeFeedHtml(c.value, c.base)).replace(/\s+/g, " ").trim();
 }
 
 function fieldText(el: XmlElement, keys: string[], ctx: Ctx, defaultHtml = false): string | null {
@@ -382,7 +385,8 @@ function readRssItem(item: XmlElement, ctx: Ctx): ParsedFeedItem {
       ...kids(item, "category", ctx).map(plain),
       ...kids(item, "dc:subject", ctx).map(plain),
       ...kids(item, "atom:category", ctx).map((c) => trimmed(c.nattrs["term"])),
-      ...kids(item, "itunes:category", ctx).map((c) => trimmed(c.nattrs["text"])),
+      ...itunesCategories(item, ctx),
+      ...kids(item, "itunes:keywords", ctx).flatMap((k) => textOf(k).split(",").map((w) => trimmed(w))),
     ]),
     enclosures: [
       ...kids(item, "enclosure", ctx)
@@ -397,6 +401,11 @@ function readRssItem(item: XmlElement, ctx: Ctx): ParsedFeedItem {
         .map((l) => ({ url: l.href, type: l.type, length: l.length })),
     ],
   };
+}
+
+/** iTunes categories nest (Technology > Gadgets); each level is a category. */
+function itunesCategories(el: XmlElement, ctx: Ctx): Array<string | null> {
+  return kids(el, "itunes:category", ctx).flatMap((c) => [trimmed(c.nattrs["text"]), ...itunesCategories(c, ctx)]);
 }
 
 function atomPeopleOnly(el: XmlElement, ctx: Ctx): Array<string | null> {

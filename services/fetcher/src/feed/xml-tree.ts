@@ -77,6 +77,7 @@ const KNOWN_NS: Record<string, string> = {
   "http://www.w3.org/2005/atom/": "atom",
 };
 
+const HTML4_OVERRIDES: Record<string, string> = { lang: "\u2329", rang: "\u232a" };
 const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 // Upper bounds that stop entity-expansion bombs long before they cost memory.
 const MAX_ENTITY_EXPANSION = 100_000;
@@ -187,9 +188,9 @@ class Reader {
         }
         return this.decodeText(declared);
       }
-      // Undeclared HTML entities (&nbsp;, &eacute;): feedparser's loose mode resolves them.
-      const html = decodeHTMLStrict(all);
-      return html;
+      // Undeclared HTML entities (&nbsp;, &eacute;): feedparser's loose mode resolves them, with
+      // HTML 4 values where HTML5 changed them.
+      return HTML4_OVERRIDES[body] ?? decodeHTMLStrict(all);
     });
   }
 
