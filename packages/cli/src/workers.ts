@@ -16,7 +16,7 @@ export interface RunningWorkers {
 /** Starts the named stages' workers on the runtime's connections. */
 export function startWorkers(rt: Runtime, stages: readonly Stage[], opts: { feedsFile?: string } = {}): RunningWorkers {
   const { config, log, redis, queues, store, http } = rt;
-  const common = { queues, connection: redis, redis, prefix: config.queuePrefix };
+  const common = { queues, connection: redis, redis, prefix: config.queuePrefix, lockMs: config.workers.lockMs };
   const workers = new Map<Stage, Worker>();
   for (const stage of stages) {
     const stageLog = log.child({ stage });

@@ -29,11 +29,22 @@ const envSchema = z.object({
   REGRADAR_SEEN_PER_FEED: positiveInt(5_000),
   REGRADAR_CONCURRENCY: positiveInt(4),
   REGRADAR_INDEX_BATCH: positiveInt(200),
+  REGRADAR_LOCK_MS: positiveInt(30_000),
   SMTP_URL: z.string().url().optional(),
   SMTP_FROM: z.string().default("RegRadar <alerts@regradar.local>"),
   TELEGRAM_API_BASE: z.string().url().default("https://api.telegram.org"),
   TELEGRAM_BOT_TOKEN: z.string().optional(),
   REGRADAR_PUBLIC_URL: z.string().url().default("http://localhost:8080"),
+  // Base delay of a delivery's exponential backoff; tests shorten it.
+  REGRADAR_ALERT_BACKOFF_MS: positiveInt(2_000),
+  // Messages per second per channel, shared by every alerter process (a Redis token bucket).
+  REGRADAR_ALERT_RATE_WEBHOOK: positiveInt(50),
+  REGRADAR_ALERT_RATE_EMAIL: positiveInt(5),
+  // Slack incoming webhooks allow about one message per second.
+  REGRADAR_ALERT_RATE_SLACK: positiveInt(1),
+  // Telegram allows about 30 messages per second per bot.
+  REGRADAR_ALERT_RATE_TELEGRAM: positiveInt(25),
+  REGRADAR_DIGEST_SWEEP_MS: positiveInt(60_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -48,13 +59,17 @@ export interface Config {
   queuePrefix: string;
   http: { userAgent: string; maxBodyBytes: number; timeoutMs: number; hostDelayMs: number };
   polling: { minSeconds: number; maxSeconds: number; seenPerFeed: number };
-  workers: { concurrency: number; indexBatch: number };
+  /** lockMs: how long a job stays locked to a worker that stopped renewing it (crashed) before another takes it. */
+  workers: { concurrency: number; indexBatch: number; lockMs: number };
   alerts: {
     smtpUrl: string | undefined;
     smtpFrom: string;
     telegramApiBase: string;
     telegramBotToken: string | undefined;
     publicUrl: string;
+    backoffMs: number;
+    ratePerSecond: { webhook: number; email: number; slack: number; telegram: number };
+    digestSweepMs: number;
   };
 }
 
@@ -91,13 +106,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       hostDelayMs: e.REGRADAR_HOST_DELAY_MS,
     },
     polling: { minSeconds: e.REGRADAR_POLL_MIN_SECONDS, maxSeconds: e.REGRADAR_POLL_MAX_SECONDS, seenPerFeed: e.REGRADAR_SEEN_PER_FEED },
-    workers: { concurrency: e.REGRADAR_CONCURRENCY, indexBatch: e.REGRADAR_INDEX_BATCH },
+    workers: { concurrency: e.REGRADAR_CONCURRENCY, indexBatch: e.REGRADAR_INDEX_BATCH, lockMs: e.REGRADAR_LOCK_MS },
     alerts: {
       smtpUrl: e.SMTP_URL,
       smtpFrom: e.SMTP_FROM,
       telegramApiBase: e.TELEGRAM_API_BASE,
       telegramBotToken: e.TELEGRAM_BOT_TOKEN,
       publicUrl: e.REGRADAR_PUBLIC_URL,
+      backoffMs: e.REGRADAR_ALERT_BACKOFF_MS,
+      ratePerSecond: {
+        webhook: e.REGRADAR_ALERT_RATE_WEBHOOK, email: e.REGRADAR_ALERT_RATE_EMAIL,
+        slack: e.REGRADAR_ALERT_RATE_SLACK, telegram: e.REGRADAR_ALERT_RATE_TELEGRAM,
+      },
+      digestSweepMs: e.REGRADAR_DIGEST_SWEEP_MS,
     },
   };
 }

@@ -40,6 +40,13 @@ export const queueCatalog = {
     }),
     defaults: { attempts: 8, backoff: { type: "exponential", delay: 2_000 }, removeOnComplete: 10_000, removeOnFail: 50_000 },
   },
+  /** A periodic sweep (one job scheduler) that closes due digest windows into deliveries. */
+  digests: {
+    name: "digests",
+    schema: z.object({ sweep: z.literal(true) }),
+    // A failed sweep is retried by the next one.
+    defaults: { attempts: 1, removeOnComplete: 100, removeOnFail: 1000 },
+  },
 } as const satisfies Record<string, { name: string; schema: z.ZodTypeAny; defaults: JobsOptions }>;
 
 export type QueueKey = keyof typeof queueCatalog;

@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { InvalidJobError, parseJob, queueCatalog, type JobData, type QueueKey } from "./queues.js";
+import { InvalidJobError, parseJob, queueCatalog, type JobData, type QueueKey, type QueueSet } from "./queues.js";
 import type { Logger } from "./logger.js";
 
 /** A failure no retry can fix: bad payload, 404/410, unparseable input. */
@@ -35,6 +35,17 @@ export async function listDeadLetters(redis: Redis, prefix: string, limit = 100)
 
 export interface StepContext { log: Logger; job: Job; token: string | undefined; attempt: number; finalAttempt: boolean }
 
+/** What every stage's worker is wired with; each stage adds its own ports. */
+export interface StageWiring {
+  queues: QueueSet;
+  connection: ConnectionOptions;
+  redis: Redis;
+  prefix: string;
+  log: Logger;
+  /** A crashed worker's jobs return to the queue after this long. */
+  lockMs?: number;
+}
+
 export interface StageWorkerOptions<K extends QueueKey> {
   queue: K;
   connection: ConnectionOptions;
@@ -42,6 +53,8 @@ export interface StageWorkerOptions<K extends QueueKey> {
   redis: Redis;
   prefix: string;
   concurrency: number;
+  /** A crashed worker's jobs return to the queue after this long. */
+  lockMs?: number;
   log: Logger;
   /** The stage's step. Throw to retry, throw PermanentError to stop, return to complete. */
   handle(data: JobData<K>, ctx: StepContext): Promise<unknown>;
@@ -68,7 +81,10 @@ export function startStageWorker<K extends QueueKey>(opts: StageWorkerOptions<K>
     const result = await opts.handle(data, { log, job, token, attempt, finalAttempt: attempt >= attempts });
     log.info({ outcome: result, ms: Date.now() - started }, "job completed");
     return result;
-  }, { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency, autorun: true });
+  }, {
+    connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency, autorun: true,
+    ...(opts.lockMs ? { lockDuration: opts.lockMs, stalledInterval: opts.lockMs } : {}),
+  });
 
   worker.on("failed", (job, err) => {
     if (!job) return;

@@ -1,15 +1,8 @@
-import { articleJobId, enqueue, startStageWorker, type ArticleDocument, type HttpClient, type Logger, type QueueSet } from "@regradar/shared";
-import type { ConnectionOptions } from "bullmq";
-import type { Redis } from "ioredis";
+import { articleJobId, enqueue, startStageWorker, type StageWiring, type ArticleDocument, type HttpClient, type QueueSet } from "@regradar/shared";
 import { extractCandidate } from "./extract-candidate.js";
 
-export interface ExtractorWiring {
+export interface ExtractorWiring extends StageWiring {
   http: HttpClient;
-  queues: QueueSet;
-  connection: ConnectionOptions;
-  redis: Redis;
-  prefix: string;
-  log: Logger;
   concurrency: number;
 }
 
@@ -19,7 +12,7 @@ export const enqueueIndexing = (queues: QueueSet, doc: ArticleDocument) =>
 
 export function startExtractorWorker(w: ExtractorWiring) {
   return startStageWorker({
-    queue: "articles", connection: w.connection, redis: w.redis, prefix: w.prefix, concurrency: w.concurrency, log: w.log,
+    queue: "articles", connection: w.connection, redis: w.redis, prefix: w.prefix, lockMs: w.lockMs, concurrency: w.concurrency, log: w.log,
     async handle(candidate, ctx) {
       const doc = await extractCandidate(candidate, { http: w.http, now: () => new Date() }, ctx.finalAttempt);
       await enqueueIndexing(w.queues, doc);

@@ -1,22 +1,16 @@
 import { stat } from "node:fs/promises";
-import { DelayedError, type ConnectionOptions } from "bullmq";
-import type { Redis } from "ioredis";
-import { articleJobId, enqueue, startStageWorker, type ArticleCandidate, type HttpClient, type Logger, type QueueSet } from "@regradar/shared";
+import { DelayedError } from "bullmq";
+import { articleJobId, enqueue, startStageWorker, type StageWiring, type ArticleCandidate, type HttpClient, type QueueSet } from "@regradar/shared";
 import { loadFeeds, type FeedSpec } from "./feed-registry.js";
 import type { FeedStateStore } from "./feed-state.js";
 import type { HostSlots } from "./host-slots.js";
 import { pollFeed, type PollPolicy } from "./poll-feed.js";
 import { scheduleFeed } from "./schedules.js";
 
-export interface FetcherWiring {
+export interface FetcherWiring extends StageWiring {
   http: HttpClient;
   state: FeedStateStore;
   slots: HostSlots;
-  queues: QueueSet;
-  connection: ConnectionOptions;
-  redis: Redis;
-  prefix: string;
-  log: Logger;
   concurrency: number;
   feedsFile: string;
   policy: PollPolicy;
@@ -39,7 +33,7 @@ function registryReader(file: string) {
 export function startFetcherWorker(w: FetcherWiring) {
   const registry = registryReader(w.feedsFile);
   return startStageWorker({
-    queue: "feeds", connection: w.connection, redis: w.redis, prefix: w.prefix, concurrency: w.concurrency, log: w.log,
+    queue: "feeds", connection: w.connection, redis: w.redis, prefix: w.prefix, lockMs: w.lockMs, concurrency: w.concurrency, log: w.log,
     async handle({ feedId }, ctx) {
       const feed = (await registry()).find((f) => f.id === feedId);
       if (!feed) return { status: "feed_not_in_registry" };

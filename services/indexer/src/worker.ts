@@ -1,17 +1,10 @@
-import { enqueue, PermanentError, startStageWorker, type Logger, type QueueSet } from "@regradar/shared";
-import type { ConnectionOptions } from "bullmq";
-import type { Redis } from "ioredis";
+import { enqueue, PermanentError, startStageWorker, type StageWiring, type QueueSet } from "@regradar/shared";
 import type { ArticleStore } from "./article-store.js";
 import { indexArticles, type IndexOutcome } from "./index-articles.js";
 import { MicroBatcher } from "./micro-batcher.js";
 
-export interface IndexerWiring {
+export interface IndexerWiring extends StageWiring {
   store: ArticleStore;
-  queues: QueueSet;
-  connection: ConnectionOptions;
-  redis: Redis;
-  prefix: string;
-  log: Logger;
   batchSize: number;
 }
 
@@ -24,7 +17,7 @@ export function startIndexerWorker(w: IndexerWiring) {
   const batcher = new MicroBatcher<Parameters<typeof indexArticles>[0][number], IndexOutcome>(
     (docs) => indexArticles(docs, w.store), w.batchSize, 50);
   return startStageWorker({
-    queue: "index", connection: w.connection, redis: w.redis, prefix: w.prefix, concurrency: w.batchSize, log: w.log,
+    queue: "index", connection: w.connection, redis: w.redis, prefix: w.prefix, lockMs: w.lockMs, concurrency: w.batchSize, log: w.log,
     async handle(doc) {
       const outcome = await batcher.add(doc);
       if (outcome.status === "rejected") throw new PermanentError(`store rejected article ${doc.id}: ${outcome.reason}`, "rejected_by_store");

@@ -15,14 +15,14 @@ export interface ExtractedArticle {
 }
 
 export interface ExtractArticleOptions {
-  /** The page's URL; accepted for callers that have it (relative links are not part of the output). */
+  /** The page's URL, when known: its host helps tell the site's name from the headline. */
   url?: string | null;
 }
 
 /** Main text and metadata of an article page. Pure and synchronous: no network, no clock. */
-export function extractArticle(html: string, _opts: ExtractArticleOptions = {}): ExtractedArticle {
+export function extractArticle(html: string, opts: ExtractArticleOptions = {}): ExtractedArticle {
   const $ = load(html, HTML_PARSE_OPTIONS);
-  const meta = readPageMetadata($);
+  const meta = readPageMetadata($, opts.url ?? null);
   const text = extractMainText($.root()[0]!, { fallbackBody: meta.ldBody, title: meta.title });
   return {
     title: meta.title,

@@ -16,11 +16,12 @@ type Json = Record<string, unknown>;
 const ARTICLE_TYPES = /^(?:\w+:)?(?:article|newsarticle|reportagenewsarticle|analysisnewsarticle|opinionnewsarticle|backgroundnewsarticle|reviewnewsarticle|blogposting|liveblogposting|socialmediaposting|techarticle|scholarlyarticle|report|posting|webpage|medicalwebpage|review)$/i;
 const TITLE_SEPARATORS = /\s+[|\-–—:·•»~]\s+|\s+::\s+/;
 
-export function readPageMetadata($: CheerioAPI): PageMetadata {
+/** `url` (the page's address, when known) helps recognise the site's name in a title. */
+export function readPageMetadata($: CheerioAPI, url: string | null = null): PageMetadata {
   const meta = metaIndex($);
   const ld = jsonLdArticles($);
   return {
-    title: readTitle($, meta, ld),
+    title: readTitle($, meta, ld, url),
     published: readPublished($, meta, ld),
     authors: readAuthors($, meta, ld),
     lang: readDeclaredLang($, meta, ld),
@@ -107,7 +108,7 @@ function readLdBody(ld: Json[]): string | null {
 
 // ------------------------------------------------------------------- title
 
-function readTitle($: CheerioAPI, meta: Map<string, string[]>, ld: Json[]): string | null {
+function readTitle($: CheerioAPI, meta: Map<string, string[]>, ld: Json[], url: string | null): string | null {
   const clean = (s: string | null | undefined): string | null => (s ? s.replace(/\s+/g, " ").trim() || null : null);
   const siteName = clean(firstMeta(meta, ["og:site_name", "application-name", "twitter:site"]))?.replace(/^@/, "") ?? null;
   const h1s = $("h1")
@@ -122,17 +123,29 @@ function readTitle($: CheerioAPI, meta: Map<string, string[]>, ld: Json[]): stri
   ];
   const title = candidates.find((c): c is string => !!c);
   if (!title) return null;
-  return stripSiteSuffix(title, siteName, h1s);
+  return stripSiteSuffix(title, siteName, h1s, hostLabel(url));
 }
 
-function stripSiteSuffix(title: string, siteName: string | null, h1s: string[]): string {
+/** "https://www.dailyledger.co.uk/x" -> "dailyledger" */
+function hostLabel(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const labels = new URL(url).hostname.toLowerCase().replace(/^www\d*\./, "").split(".");
+    const i = labels.length > 2 && labels[labels.length - 2]!.length <= 3 ? labels.length - 3 : labels.length - 2;
+    return labels[Math.max(0, i)] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function stripSiteSuffix(title: string, siteName: string | null, h1s: string[], host: string | null): string {
   // an h1 that the title merely decorates is the cleanest answer
   for (const h of h1s) if (h !== title && title.startsWith(h) && TITLE_SEPARATORS.test(title.slice(h.length - 1))) return h;
   const parts = title.split(TITLE_SEPARATORS);
   if (parts.length < 2) return title;
   const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
-  const site = siteName ? norm(siteName) : null;
-  if (site) {
+  for (const site of [siteName ? norm(siteName) : null, host]) {
+    if (!site) continue;
     const kept = parts.filter((p) => norm(p) !== site && !(site.length > 3 && norm(p).includes(site) && p.split(/\s+/).length <= 4));
     if (kept.length && kept.length < parts.length) return rejoin(title, kept);
   }

@@ -164,3 +164,32 @@ describe("extractMentions: full-width characters", () => {
     expect(r.mentions.find((m) => m.kind === "authority")?.surface).toBe("ＳＥＣ");
   });
 });
+
+describe("extractMentions: bodies and people outside the taxonomy", () => {
+  it("recognises police and crime units by the shape of their names, and descriptive regulator names", () => {
+    const r = run(
+      "UK regulator raids crypto ATMs",
+      "The UK's financial regulator said it worked with the South West Regional Organised Crime Unit and the Nottinghamshire Police force "
+        + "on inspections of illegal crypto ATMs, which were shut down.",
+    );
+    expect(r.relevant).toBe(true);
+    expect(r.jurisdictions).toEqual(["GB"]);
+    expect(r.authorities).toEqual(expect.arrayContaining(["Financial Conduct Authority", "South West Regional Organised Crime Unit", "Nottinghamshire Police"]));
+  });
+
+  it("resolves a shared abbreviation by the country the text is about", () => {
+    const r = run("Thai SEC fines exchange", "Thailand's SEC fined a local crypto exchange 1 million baht for breaching its licence conditions.");
+    expect(r.authorities).toEqual(["Securities and Exchange Commission of Thailand"]);
+    expect(r.jurisdictions).toEqual(["TH"]);
+  });
+
+  it("lists people introduced by their role at a crypto firm, not officials", () => {
+    const r = run(
+      "Bybit hacked",
+      "Bybit co-founder and CEO Ben Zhou confirmed the breach. Kraken chief legal officer Marco Santori commented, "
+        + "while FBI director Christopher Wray declined to comment.",
+    );
+    expect(names(r)).toEqual(expect.arrayContaining(["Bybit", "Ben Zhou", "Kraken", "Marco Santori"]));
+    expect(names(r)).not.toContain("Christopher Wray");
+  });
+});

@@ -1,5 +1,6 @@
 import { foldText } from "./fold.js";
 import { findNamedBodies } from "./named-bodies.js";
+import { findRolePeople } from "./people.js";
 import { segmentSentences, sentenceAt } from "./segment.js";
 import { ACTIONS, getLexicon, type Action, type EntityType, type Lexicon, type Payload } from "./taxonomy.js";
 
@@ -164,12 +165,25 @@ export function extractMentions(input: MentionsInput): MentionsResult {
 
   const entities = uniqueEntities(lex, entityHits);
   const mentions: Mention[] = entityHits.map(({ hit, index }) => mention(src, "entity", lex.entities[index]!.name, hit));
+  // People introduced by their role at a recognised crypto organisation ("Bybit CEO Ben Zhou").
+  const known = new Set(entities.map((e) => e.name.toLowerCase()));
+  for (const { hit, index } of entityHits) {
+    const type = lex.entities[index]!.type;
+    if (type !== "exchange" && type !== "company" && type !== "project") continue;
+    for (const person of findRolePeople(src, hit)) {
+      if (entityHits.some((e) => e.hit.start < person.end && person.start < e.hit.end)) continue;
+      if (known.has(person.name.toLowerCase())) continue;
+      known.add(person.name.toLowerCase());
+      entities.push({ name: person.name, type: "person" });
+      mentions.push({ kind: "entity", value: person.name, surface: src.slice(person.start, person.end), start: person.start, end: person.end });
+    }
+  }
   if (!relevant) return finish({ relevant, score, jurisdictions: [], authorities: [], actions: [], entities, mentions });
 
   // 5. Actions from the regulatory sentences.
   const actionSet = new Set<Action>();
   for (const t of triggers) {
-    const action = refineAction(src, t, hits, platform);
+    const action = refineAction(src, t, hits, platform, sentences[t.hit.sentence]!);
     if (!action) continue;
     actionSet.add(action);
     mentions.push(mention(src, "action", action, t.hit));
@@ -320,9 +334,30 @@ function followedByNationality(cues: Hit[], h: Hit): boolean {
   return cues.some((c) => c.start >= h.end && c.start - h.end <= 1 && c.payloads.some((p) => p.kind === "nationality"));
 }
 
+const LAWSUIT = /^(?:lawsuits?|sued|sues|filed suit|诉讼)$/i;
+const APPROVAL = /^(?:approv|reject|disapprov|denied approval)/i;
+const APPROVED_OBJECT = /^\s+(?:(?:the|a|an|its|their|\d+|first|several|some)\s+)*(?:[\w-]+\s+){0,3}?(?:applications?|etfs?|funds?|products?|listings?|licen[cs]es?|registrations?|exchanges?|firms?|compan(?:y|ies)|platforms?|issuers?|stablecoins?|providers?|operators?)\b/i;
+const APPROVED_SUBJECT = /\b(?:etfs?|funds?|applications?|products?|licen[cs]es?|exchanges?|firms?|platforms?|issuers?|stablecoins?)\b[^.]{0,40}$/i;
+const LAUNDERING_AS_RULE = /^\s+(?:charges?|rules|regulations?|laws?|requirements?|controls?|compliance|violations?|obligations|standards|failures|programs?|counts?|offen[cs]es?)\b/i;
+const LAUNDERING_PURPOSE = /\b(?:prevent\w*|combat\w*|counter\w*|curb\w*|fight\w*|against)\b[^.]{0,40}$/i;
+const CITATION_BEFORE = /(?:根据|依据|按照|依照|这|该|两项|《[^》]{0,30})$/;
+const LEGISLATIVE_VERB = /通过|生效|颁布|实施|制定|修订|审议|刊宪|三读|草案|立法/;
+
 /** Context rules that turn a trigger into the action the labelling conventions call for. */
-function refineAction(src: string, t: Trigger, hits: Hit[], platform: boolean[]): Action | null {
+function refineAction(src: string, t: Trigger, hits: Hit[], platform: boolean[], sentence: { start: number; end: number }): Action | null {
   const after = src.slice(t.hit.end, t.hit.end + 60);
+  const before = src.slice(Math.max(sentence.start, t.hit.start - 60), t.hit.start);
+  const surface = src.slice(t.hit.start, t.hit.end);
+  if (t.action === "enforcement" && LAWSUIT.test(surface)) {
+    // A regulator's suit, not one brought against the regulator or between companies.
+    const authorityBefore = hits.some((h) => h.sentence === t.hit.sentence && h.end <= t.hit.start && h.payloads.some((p) => p.kind === "authority"));
+    if (!authorityBefore) return null;
+    if (/^\s+(?:\w+\s+){0,3}?against\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:sec|securities|cftc|regulator|government|department)/i.test(after)) return null;
+  }
+  if (t.action === "licensing" && APPROVAL.test(surface) && !APPROVED_OBJECT.test(after) && !APPROVED_SUBJECT.test(before)) return null;
+  if (t.action === "aml_kyc" && /^money laundering$/i.test(surface) && !LAUNDERING_AS_RULE.test(after) && !LAUNDERING_PURPOSE.test(before)) return null;
+  if (t.action === "legislation" && /[\u3400-\u9fff]/.test(surface) && CITATION_BEFORE.test(src.slice(Math.max(sentence.start, t.hit.start - 40), t.hit.start))
+    && !LEGISLATIVE_VERB.test(foldedSentence(src, sentence))) return null;
   if (t.action === "ban") {
     if (/^\s+from\s+(?:trading|participating|registering|acting|serving|holding|engaging|working)/i.test(after)) return "enforcement";
     const laterShutdown = hits.some((h) => h.sentence === t.hit.sentence && h.start > t.hit.start &&
@@ -331,6 +366,11 @@ function refineAction(src: string, t: Trigger, hits: Hit[], platform: boolean[])
   }
   if (t.action === "platform_liability" && !platform[t.hit.sentence]) return null;
   return t.action;
+}
+
+/** Sentence text with traditional characters folded, for the few rules that test Chinese words. */
+function foldedSentence(src: string, sentence: { start: number; end: number }): string {
+  return foldText(src.slice(sentence.start, sentence.end)).text;
 }
 
 function countJurisdictions(hits: Hit[], lex: Lexicon): Map<string, number> {

@@ -8,7 +8,7 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 export type EntityType = "exchange" | "asset" | "project" | "company" | "person";
-export type CueKind = "crypto" | "signal" | "actor" | "negation" | "rumour" | "modal" | "priceTalk" | "platform" | "nationality" | "deontic";
+export type CueKind = "crypto" | "signal" | "actor" | "negation" | "rumour" | "modal" | "priceTalk" | "platform" | "nationality" | "deontic" | "neutral";
 
 export interface AuthorityDef { readonly name: string; readonly jurisdiction: string }
 export interface EntityDef { readonly name: string; readonly type: EntityType }
@@ -53,7 +53,7 @@ interface AuthorityFile {
 }
 interface EntityFile { entries: { name: string; type: EntityType; aliases: string[]; abbr?: string[]; tickers?: string[] }[] }
 interface ActionFile { actions: Record<Action, { strong: string[]; weak: string[]; abbr?: string[]; weakAbbr?: string[]; deontic?: string[] }> }
-interface CueFile { crypto: string[]; signals: string[]; actors: string[]; negation: string[]; rumour: string[]; modal: string[]; priceTalk: string[]; platformNouns: string[]; nationality: string[]; deontic: string[] }
+interface CueFile { crypto: string[]; signals: string[]; actors: string[]; negation: string[]; rumour: string[]; modal: string[]; priceTalk: string[]; platformNouns: string[]; nationality: string[]; deontic: string[]; neutral: string[] }
 interface CityFile { cities: [string, string][] }
 
 // Cue words that are also ordinary capitalised words elsewhere ("May" the month).
@@ -148,7 +148,7 @@ export function getLexicon(): Lexicon {
   const cueLists: [CueKind, string[]][] = [
     ["crypto", cues.crypto], ["signal", cues.signals], ["actor", cues.actors], ["negation", cues.negation],
     ["rumour", cues.rumour], ["modal", cues.modal], ["priceTalk", cues.priceTalk], ["platform", cues.platformNouns],
-    ["nationality", cues.nationality], ["deontic", cues.deontic],
+    ["nationality", cues.nationality], ["deontic", cues.deontic], ["neutral", cues.neutral],
   ];
   for (const [kind, list] of cueLists) {
     for (const t of list) add(t, { kind }, CASE_SENSITIVE_CUES.has(t) || (kind === "crypto" && /^[A-Z]{2,}s?$/.test(t)));

@@ -87,7 +87,7 @@ export function sanitizeCss(style: string): string {
  * unsafe URL schemes, filters inline CSS, and resolves relative URIs against `baseUrl`.
  */
 export function sanitizeFeedHtml(html: string, baseUrl?: string | null): string {
-  const out = sanitize(html, {
+  const out = sanitize(markBareText(html), {
     allowedTags: ACCEPTABLE_ELEMENTS,
     allowedAttributes: { "*": ACCEPTABLE_ATTRIBUTES },
     allowedSchemes: ACCEPTABLE_SCHEMES,
@@ -121,7 +121,30 @@ export function sanitizeFeedHtml(html: string, baseUrl?: string | null): string 
       },
     },
   });
-  return out.trim() === "" && html.trim() !== "" ? out.trim() : out;
+  return restoreBareText(out);
+}
+
+// feedparser copies text verbatim: a bare "&", "<" or ">" that cannot start markup stays as written
+// rather than becoming "&amp;"/"&lt;"/"&gt;". They travel through sanitize-html as private-use
+// placeholders (only in text between tags) and are restored afterwards.
+const BARE_AMP = "\ue000";
+const BARE_LT = "\ue001";
+const BARE_GT = "\ue002";
+
+function markBareText(html: string): string {
+  const cleaned = html.replace(/[\ue000-\ue002]/g, "");
+  return cleaned.replace(/(<[a-zA-Z/!?][^>]*>)|<|>|&/g, (all: string, tag: string | undefined, offset: number) => {
+    if (tag) return tag;
+    if (all === ">") return BARE_GT;
+    // "< script>" is not markup to a browser, but it reads like it: only "<" before a digit, "=",
+    // "<" or a space not followed by a name stays bare.
+    if (all === "<") return /^<(?:[\d=<]|\s+(?![\s/a-zA-Z]))/.test(cleaned.slice(offset, offset + 40)) ? BARE_LT : all;
+    return /^&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);/.test(cleaned.slice(offset, offset + 40)) ? all : BARE_AMP;
+  });
+}
+
+function restoreBareText(html: string): string {
+  return html.replace(/\ue000/g, "&").replace(/\ue001/g, "<").replace(/\ue002/g, ">");
 }
 
 /** Plain text of a fragment of HTML: tags removed, entities decoded, whitespace kept as written. */
@@ -150,5 +173,5 @@ export function hasDangerousMarkup(s: string): boolean {
   if (DANGEROUS.test(s)) return true;
   if (!s.includes("<")) return false;
   // Script-capable schemes, or entity-encoded characters inside a tag ("java&#x09;script:").
-  return /(vbscript|livescript|mocha|data)\s*:/i.test(s) || /<[^>]*&#/.test(s) || /<[^>]*\bstyle\s*=/i.test(s);
+  return /<[a-zA-Z][^>]*(vbscript|livescript|mocha|data)\s*:/i.test(s) || /<[a-zA-Z][^>]*&#/.test(s) || /<[a-zA-Z][^>]*\bstyle\s*=/i.test(s);
 }

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.js";
+
+describe("configuration", () => {
+  it("has working defaults for a single machine", () => {
+    const c = loadConfig({});
+    expect(c.dataDir).toBe("./data");
+    expect(c.feedsFile).toBe("./feeds.yaml");
+    expect(c.elasticsearch).toBeUndefined();
+    expect(c.allowHosts).toEqual([]);
+    expect(c.http.maxBodyBytes).toBe(10 * 1024 * 1024);
+  });
+
+  it("parses the documented variables", () => {
+    const c = loadConfig({ ELASTICSEARCH_URL: "http://es:9200", REGRADAR_ALLOW_HOSTS: "127.0.0.1, 10.0.0.0/8,", REDIS_URL: "redis://r:6379" });
+    expect(c.elasticsearch).toEqual({ url: "http://es:9200", index: "regradar-articles" });
+    expect(c.allowHosts).toEqual(["127.0.0.1", "10.0.0.0/8"]);
+    expect(c.redisUrl).toBe("redis://r:6379");
+  });
+
+  it("lists every bad value, one line each", () => {
+    try {
+      loadConfig({ REDIS_URL: "not a url", REGRADAR_FETCH_MAX_BYTES: "-5", REGRADAR_LOG_LEVEL: "loud" });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const lines = (err as ConfigError).problems;
+      expect(lines).toHaveLength(3);
+      expect(lines.join("\n")).toMatch(/REDIS_URL/);
+      expect(lines.join("\n")).toMatch(/REGRADAR_FETCH_MAX_BYTES/);
+      expect(lines.join("\n")).toMatch(/REGRADAR_LOG_LEVEL/);
+    }
+  });
+});
