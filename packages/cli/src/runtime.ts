@@ -4,7 +4,7 @@ import {
   createHttpClient, createLogger, createRedisConnection, ensureRedis, openQueues,
   type Config, type HttpClient, type Logger, type QueueSet,
 } from "@regradar/shared";
-import { SqliteArticleStore, type ArticleStore } from "@regradar/indexer";
+import { openElasticsearchStore, SqliteArticleStore, type ArticleStore } from "@regradar/indexer";
 
 /**
  * The composition root: the only place that constructs Redis, store and HTTP clients.
@@ -24,9 +24,15 @@ export function sqlitePath(config: Config): string {
   return path.join(config.dataDir, "regradar.db");
 }
 
+/** Elasticsearch when ELASTICSEARCH_URL is set, else the embedded SQLite index. */
 export async function openStore(config: Config): Promise<ArticleStore> {
-  const store: ArticleStore = new SqliteArticleStore(sqlitePath(config));
-  await store.init();
+  const store: ArticleStore = config.elasticsearch ? openElasticsearchStore(config.elasticsearch) : new SqliteArticleStore(sqlitePath(config));
+  try {
+    await store.init();
+  } catch (err) {
+    await store.close().catch(() => {});
+    throw err;
+  }
   return store;
 }
 

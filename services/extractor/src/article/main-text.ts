@@ -439,7 +439,7 @@ class Extraction {
     const ld = s.link / s.text;
     const tag = el.name;
     if (hints && s.text < 250 && s.paras < 2 && MEDIA_BLOCK.test(hints) && !/^(?:p|h[2-6]|li|blockquote)$/.test(tag)) return true;
-    if (tag === "p" || /^h[2-6]$/.test(tag)) return ld > 0.6 && s.text < 300;
+    if (tag === "p" || /^h[2-6]$/.test(tag)) return false;
     if (tag === "li") return false;
     if (ld > 0.5 && !big) return true;
     if ((tag === "ul" || tag === "ol") && ld > 0.35 && s.commas < 3) return true;
@@ -465,7 +465,7 @@ function finishBlocks(blocks: string[], title: string | null = null): string {
     const lines = text.split("\n").map((l) => l.trim()).filter((l) => l && !BOILERPLATE_TEXT.test(l));
     if (!lines.length) continue;
     const t = lines.join("\n");
-    if (!isItem && ((atEdge && (isDateline(t) || EDGE_CREDIT.test(t))) || (titleKey && squash(t) === titleKey))) continue;
+    if ((atEdge && (isDateline(t) || EDGE_CREDIT.test(t))) || (!isItem && (titleKey && squash(t) === titleKey))) continue;
     if (isItem && prevList && out.length) out[out.length - 1] += `\n${t}`;
     else out.push(t);
     prevList = isItem;

@@ -1,5 +1,5 @@
 import { foldText } from "./fold.js";
-import { findNamedBodies } from "./named-bodies.js";
+import { findMinistries, findNamedBodies } from "./named-bodies.js";
 import { findRolePeople } from "./people.js";
 import { segmentSentences, sentenceAt } from "./segment.js";
 import { ACTIONS, getLexicon, type Action, type EntityType, type Lexicon, type Payload } from "./taxonomy.js";
@@ -62,6 +62,8 @@ const MODAL_FACTOR = 0.5;
 const RELEVANCE_THRESHOLD = 0.6;
 /** How far (in words, or CJK characters / 2) before a trigger a negation or rumour cue reaches. */
 const CUE_REACH = 5;
+/** Sentences either side of a regulatory sentence in which a named body counts as acting. */
+const AUTHORITY_WINDOW = 2;
 
 const PRICE_CONTEXT = /^\s*(?:price|prices|token|tokens|coin|coins|holders?|holdings?|futures|etf|spot|market|network|staking|\d|[,.;:)]|\s*-?\s*usd)/i;
 
@@ -189,13 +191,19 @@ export function extractMentions(input: MentionsInput): MentionsResult {
     mentions.push(mention(src, "action", action, t.hit));
   }
 
-  // 6. Authorities named in a relevant article (the labelled data lists bodies acting anywhere in
-  // the story, e.g. the court that heard the appeal two paragraphs below the approval).
+  // 6. Authorities named in or around the regulatory sentences. The window is wider than for
+  // actions because the story's bodies are often introduced a few sentences away from the verb
+  // ("oral arguments were heard by the D.C. Circuit" two sentences after the ETF decision).
   const jurCounts = countJurisdictions(hits, lex);
   const resolved = resolveAuthorities(hits, lex, jurCounts);
   const authoritySet = new Set<string>();
   const jurisdictionSet = new Set<string>();
+  const nearEvidence = (i: number) => {
+    for (let k = Math.max(0, i - AUTHORITY_WINDOW); k <= Math.min(n - 1, i + AUTHORITY_WINDOW); k++) if (evidence[k]! > 0) return true;
+    return false;
+  };
   for (const [h, index] of resolved) {
+    if (!nearEvidence(h.sentence)) continue;
     const a = lex.authorities[index]!;
     authoritySet.add(a.name);
     jurisdictionSet.add(a.jurisdiction);
@@ -216,6 +224,26 @@ export function extractMentions(input: MentionsInput): MentionsResult {
       const code = inside ? (inside.payloads.find((p) => p.kind === "jurisdiction") as { code: string }).code : mainJurisdiction;
       if (code) jurisdictionSet.add(code);
       mentions.push({ kind: "authority", value: body.name, surface: src.slice(body.start, body.end), start: body.start, end: body.end });
+    }
+  }
+
+  // Ministries named through their country ("Montenegro's interior ministry").
+  for (const i of [...reported].sort((a, b) => a - b)) {
+    const sp = sentences[i]!;
+    for (const min of findMinistries(src, sp.start, sp.end)) {
+      const isJur = (h: Hit) => h.payloads.some((p) => p.kind === "jurisdiction" && p.via === "name");
+      // "the country's interior ministry" refers to the country named last before it.
+      const place = /^the /i.test(min.country)
+        ? hits.filter((h) => h.end <= min.start && h.sentence >= i - 1 && isJur(h)).pop()
+        : hits.find((h) => h.start >= min.start && h.end <= min.end && isJur(h));
+      const code = place ? (place.payloads.find((p) => p.kind === "jurisdiction") as { code: string }).code : null;
+      if (!code) continue;
+      const country = lex.jurisdictionNames.get(code) ?? min.country;
+      const name = `Ministry of ${min.portfolio} of ${country}`;
+      if (authoritySet.has(name)) continue;
+      authoritySet.add(name);
+      jurisdictionSet.add(code);
+      mentions.push({ kind: "authority", value: name, surface: src.slice(min.start, min.end), start: min.start, end: min.end });
     }
   }
 
@@ -338,6 +366,7 @@ const LAWSUIT = /^(?:lawsuits?|sued|sues|filed suit|诉讼)$/i;
 const APPROVAL = /^(?:approv|reject|disapprov|denied approval)/i;
 const APPROVED_OBJECT = /^\s+(?:(?:the|a|an|its|their|\d+|first|several|some)\s+)*(?:[\w-]+\s+){0,3}?(?:applications?|etfs?|funds?|products?|listings?|licen[cs]es?|registrations?|exchanges?|firms?|compan(?:y|ies)|platforms?|issuers?|stablecoins?|providers?|operators?)\b/i;
 const APPROVED_SUBJECT = /\b(?:etfs?|funds?|applications?|products?|licen[cs]es?|exchanges?|firms?|platforms?|issuers?|stablecoins?)\b[^.]{0,40}$/i;
+const APPROVED_RULE = /^\s+(?:(?:the|a|an|its|their|new)\s+)?(?:[\w-]+\s+){0,5}?(?:regulation|regulations|law|laws|bill|act|legislation|framework|rules|ordinance|amendments?|directive)\b/i;
 const LAUNDERING_AS_RULE = /^\s+(?:charges?|rules|regulations?|laws?|requirements?|controls?|compliance|violations?|obligations|standards|failures|programs?|counts?|offen[cs]es?)\b/i;
 const LAUNDERING_PURPOSE = /\b(?:prevent\w*|combat\w*|counter\w*|curb\w*|fight\w*|against)\b[^.]{0,40}$/i;
 const CITATION_BEFORE = /(?:根据|依据|按照|依照|这|该|两项|《[^》]{0,30})$/;
@@ -354,7 +383,10 @@ function refineAction(src: string, t: Trigger, hits: Hit[], platform: boolean[],
     if (!authorityBefore) return null;
     if (/^\s+(?:\w+\s+){0,3}?against\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:sec|securities|cftc|regulator|government|department)/i.test(after)) return null;
   }
-  if (t.action === "licensing" && APPROVAL.test(surface) && !APPROVED_OBJECT.test(after) && !APPROVED_SUBJECT.test(before)) return null;
+  if (t.action === "licensing" && APPROVAL.test(surface) && !APPROVED_OBJECT.test(after) && !APPROVED_SUBJECT.test(before)) {
+    // Approving a law or regulation is legislation, approving anything else (proposals, plans) is nothing.
+    return APPROVED_RULE.test(after) ? "legislation" : null;
+  }
   if (t.action === "aml_kyc" && /^money laundering$/i.test(surface) && !LAUNDERING_AS_RULE.test(after) && !LAUNDERING_PURPOSE.test(before)) return null;
   if (t.action === "legislation" && /[\u3400-\u9fff]/.test(surface) && CITATION_BEFORE.test(src.slice(Math.max(sentence.start, t.hit.start - 40), t.hit.start))
     && !LEGISLATIVE_VERB.test(foldedSentence(src, sentence))) return null;

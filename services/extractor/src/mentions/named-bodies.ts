@@ -43,3 +43,22 @@ export function findNamedBodies(text: string, from: number, to: number): NamedBo
   }
   return out;
 }
+
+const MINISTRY_POSSESSIVE = /\b((?:[A-Z][\p{L}-]+\s+){0,2}[A-Z][\p{L}-]+|the country|the nation)(?:['’]s)\s+(interior|finance|justice|economy|foreign|home)\s+ministry\b/gu;
+const MINISTRY_OF = /\b[Mm]inistry of (?:the\s+)?(Interior|Finance|Justice|Economy|Foreign Affairs|Home Affairs) of (?:the\s+)?((?:[A-Z][\p{L}-]+\s+){0,2}[A-Z][\p{L}-]+)/gu;
+
+/** "Montenegro's interior ministry" / "Ministry of Interior of Montenegro": the ministry and the country words. */
+export interface MinistryRef { readonly portfolio: string; readonly country: string; readonly start: number; readonly end: number }
+
+export function findMinistries(text: string, from: number, to: number): MinistryRef[] {
+  const out: MinistryRef[] = [];
+  const slice = text.slice(from, to);
+  const cap = (w: string) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase();
+  for (const m of slice.matchAll(MINISTRY_POSSESSIVE)) {
+    out.push({ portfolio: cap(m[2]!), country: m[1]!, start: from + m.index!, end: from + m.index! + m[0].length });
+  }
+  for (const m of slice.matchAll(MINISTRY_OF)) {
+    out.push({ portfolio: m[1]!, country: m[2]!, start: from + m.index!, end: from + m.index! + m[0].length });
+  }
+  return out;
+}

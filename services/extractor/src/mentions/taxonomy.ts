@@ -34,6 +34,8 @@ export interface Lexicon {
   readonly terms: readonly Term[];
   readonly authorities: readonly AuthorityDef[];
   readonly entities: readonly EntityDef[];
+  /** English country name per jurisdiction code, for names built from a country ("Ministry of Interior of Montenegro"). */
+  readonly jurisdictionNames: ReadonlyMap<string, string>;
 }
 
 const CUE_KINDS = new Set<CueKind>(["negation", "rumour", "modal", "platform", "nationality", "deontic"]);
@@ -162,6 +164,7 @@ export function getLexicon(): Lexicon {
     terms.push(term);
   }
   matcher.build();
-  lexicon = { matcher, terms, authorities, entities };
+  const jurisdictionNames = new Map(jur.entries.map((e) => [e.code, e.names[0]!] as const));
+  lexicon = { matcher, terms, authorities, entities, jurisdictionNames };
   return lexicon;
 }

@@ -155,10 +155,54 @@ function parseSpacedIso(input: string): string | null {
   return build(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), ms, off);
 }
 
+const GREEK_MONTHS: Record<string, string> = {
+  "Ιαν": "Jan", "Φεβ": "Feb", "Μάώ": "Mar", "Μαώ": "Mar", "Μαρ": "Mar", "Απρ": "Apr", "Μάι": "May", "Μαϊ": "May",
+  "Μαι": "May", "Ιούν": "Jun", "Ιον": "Jun", "Ιούλ": "Jul", "Ιολ": "Jul", "Αύγ": "Aug", "Αυγ": "Aug", "Σεπ": "Sep",
+  "Οκτ": "Oct", "Νοέ": "Nov", "Νοε": "Nov", "Δεκ": "Dec",
+};
+
+function parseGreek(input: string): string | null {
+  const m = /^[^\s,]+,\s+(\d{1,2})\s+([^\s]+)\s+(\d{4})\s+(\d{1,2}:\d{2}:\d{2})\s+(\S+)$/.exec(input.trim());
+  const month = m ? GREEK_MONTHS[m[2]!] : undefined;
+  return m && month ? parseRfc822(`${m[1]} ${month} ${m[3]} ${m[4]} ${m[5]}`) : null;
+}
+
+const HUNGARIAN_MONTHS: Record<string, number> = {
+  "január": 1, "február": 2, "március": 3, "április": 4, "máujus": 5, "május": 5, "június": 6, "július": 7,
+  "augusztus": 8, "szeptember": 9, "október": 10, "november": 11, "december": 12,
+};
+
+function parseHungarian(input: string): string | null {
+  const m = /^(\d{4})-([^\d\W]+|[a-zá-ű]+)-(\d{1,2})T(\d{1,2}):(\d{2})((?:[+-])\d{2}:?\d{2})$/iu.exec(input.trim());
+  const month = m ? HUNGARIAN_MONTHS[m[2]!.toLowerCase()] : undefined;
+  if (!m || !month) return null;
+  const off = parseOffset(m[6]);
+  return off === null ? null : build(Number(m[1]), month, Number(m[3]), Number(m[4]), Number(m[5]), 0, 0, off);
+}
+
+const KST = 9 * 60;
+
+function parseKorean(input: string): string | null {
+  // OnBlog: "2004년 05월 28일  01:31:15"; Nate: "2004-05-25 오후 11:23:17" (오전 = a.m., 오후 = p.m.)
+  const onblog = /^(\d{4})년\s*(\d{1,2})월\s*(\d{1,2})일\s+(\d{1,2}):(\d{2}):(\d{2})$/.exec(input.trim());
+  if (onblog) {
+    const [, y, mo, d, h, mi, sec] = onblog.map(Number) as number[];
+    return build(y!, mo!, d!, h!, mi!, sec!, 0, KST);
+  }
+  const nate = /^(\d{4})-(\d{1,2})-(\d{1,2})\s+(오전|오후)\s+(\d{1,2}):(\d{2}):(\d{2})$/.exec(input.trim());
+  if (nate) {
+    let h = Number(nate[5]);
+    if (nate[4] === "오후" && h < 12) h += 12;
+    if (nate[4] === "오전" && h === 12) h = 0;
+    return build(Number(nate[1]), Number(nate[2]), Number(nate[3]), h, Number(nate[6]), Number(nate[7]), 0, KST);
+  }
+  return null;
+}
+
 /** Parses a feed date into an ISO-8601 UTC string, or null when it cannot be read. */
 export function parseFeedDate(value: string | null | undefined): string | null {
   if (!value) return null;
   const s = value.trim();
   if (!s) return null;
-  return parseIso(s) ?? parseSpacedIso(s) ?? parseRfc822(s) ?? parseAsctime(s) ?? parseSlashed(s) ?? null;
+  return parseIso(s) ?? parseSpacedIso(s) ?? parseRfc822(s) ?? parseAsctime(s) ?? parseSlashed(s) ?? parseGreek(s) ?? parseHungarian(s) ?? parseKorean(s) ?? null;
 }

@@ -360,3 +360,18 @@ describe("parseFeed: hostile and broken input", () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 });
+
+describe("parseFeed: entity limits", () => {
+  it("refuses long entity chains and quadratic blow-up", () => {
+    const chain = Array.from({ length: 1500 }, (_, i) => `<!ENTITY e${i} "${i === 0 ? "x" : `&e${i - 1};`}">`).join("");
+    expect(() => parseFeed(`<!DOCTYPE r [${chain}]><rss><channel><title>&e1499;</title></channel></rss>`)).toThrow(FeedParseError);
+    const big = "x".repeat(90_000);
+    const quadratic = `<!DOCTYPE r [<!ENTITY a "${big}">]><rss><channel><title>${"&a;".repeat(50)}</title></channel></rss>`;
+    expect(() => parseFeed(quadratic)).toThrowError(expect.objectContaining({ reason: "entity_expansion" }));
+  });
+
+  it("does not count ordinary character references against the limits", () => {
+    const body = "&lt;b&gt;x&lt;/b&gt; &#169; ".repeat(50_000);
+    expect(parseFeed(`<rss><channel><title>t</title><item><description>${body}</description></item></channel></rss>`).items).toHaveLength(1);
+  });
+});

@@ -246,7 +246,8 @@ function resolved(href: string | null, base: string | null): string | null {
 /** Ids may be relative references too; feedparser resolves them like links. */
 function idOf(el: XmlElement | null): string | null {
   const v = plain(el);
-  return v && el ? resolveAgainst(v, el.base) : v;
+  // Only path-like references are resolved: an opaque id ("abc 123", "42") stays as written.
+  return v && el && /^[^\s]*\/[^\s]*$|^\.{1,2}$/.test(v) ? resolveAgainst(v, el.base) : v;
 }
 
 function unique(values: Array<string | null>): string[] {
@@ -308,7 +309,7 @@ function readAtom(root: XmlElement, ctx: Ctx): ParsedFeed {
 
 function readAtomEntry(e: XmlElement, ctx: Ctx): ParsedFeedItem {
   const links = atomLinks(e, ctx);
-  const published = dateOf(e, ["atom:published", "atom:issued", "dcterms:issued", "atom:created", "dcterms:created"], ctx);
+  const published = dateOf(e, ["atom:published", "atom:issued", "dcterms:issued"], ctx);
   const contentEl = kids(e, "atom:content", ctx).find((c) => c.nattrs["src"] === undefined) ?? null;
   return {
     id: idOf(kid(e, ["atom:id"], ctx)),
@@ -361,8 +362,8 @@ function readRssItem(item: XmlElement, ctx: Ctx): ParsedFeedItem {
   const guidIsLink = !!guidEl && (guidEl.nattrs["ispermalink"] ?? "true").trim().toLowerCase() === "true";
   const guid = guidIsLink ? idOf(guidEl) : plain(guidEl);
   const about = trimmed(item.nattrs["rdf:about"]);
-  const permalink = guidIsLink && guid && !isUnsafeUrl(guid) ? guid : null;
-  const published = dateOf(item, ["pubdate", "dcterms:issued", "atom:published", "dcterms:created"], ctx);
+  const permalink = guidIsLink && guidEl ? resolved(textOf(guidEl), guidEl.base) : null;
+  const published = dateOf(item, ["pubdate", "dcterms:issued", "atom:published"], ctx);
   const descriptions = kids(item, "description", ctx).filter(textOrMarkup);
   const contentEl = kid(item, ["content:encoded", "xhtml:body", "body", "fullitem", "atom:content"], ctx) ?? descriptions[1] ?? null;
   const summaryEl = descriptions[0] ?? kid(item, ["dc:description", "atom:summary", "itunes:summary"], ctx);

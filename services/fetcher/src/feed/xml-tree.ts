@@ -83,6 +83,8 @@ const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '
 const MAX_ENTITY_EXPANSION = 100_000;
 const MAX_ENTITY_REFS = 10_000;
 const MAX_DEPTH = 512;
+// Also bounds the recursion that sizes entity chains.
+const MAX_ENTITY_DECLARATIONS = 1000;
 
 export function canonicalPrefix(nsUri: string, prefix: string): string {
   const known = KNOWN_NS[nsUri.toLowerCase().trim()];
@@ -116,6 +118,9 @@ function parseDoctype(decl: string): Doctype {
       continue;
     }
     if (!raw.has(m[2]!)) raw.set(m[2]!, m[5] ?? m[6] ?? "");
+    if (raw.size > MAX_ENTITY_DECLARATIONS) {
+      throw new XmlTreeError("entity_expansion", `more than ${MAX_ENTITY_DECLARATIONS} entity declarations`);
+    }
   }
   const sizes = new Map<string, number>();
   const measure = (name: string, stack: Set<string>): number => {

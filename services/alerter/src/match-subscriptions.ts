@@ -1,0 +1,191 @@
+import { analyzeTerms, parseSearchText, type QueryClause, type StoredArticle } from "@regradar/shared";
+import type { Subscription } from "./subscription.js";
+
+/**
+ * Subscriptions compiled for matching many articles a second: each becomes a predicate
+ * (filter sets, parsed query), and an inverted index maps one required value of each
+ * subscription (an entity, an authority, a query term, a jurisdiction…) to it. An article
+ * then evaluates only the subscriptions indexed under one of its own values, plus the few
+ * that require nothing indexable.
+ *
+ * Semantics are those of a search with the same query and filters: values within one filter
+ * are alternatives, filters combine with AND, the query is parsed by `parseSearchText` and its
+ * terms analysed by `analyzeTerms` (phrases match within the title or within the text).
+ * Names (entities, authorities, sources) compare case-insensitively.
+ */
+export interface CompiledSubscriptions {
+  readonly size: number;
+  match(article: StoredArticle): Subscription[];
+}
+
+interface Predicate {
+  sub: Subscription;
+  jurisdictions: Set<string> | null;
+  authorities: Set<string> | null;
+  actions: Set<string> | null;
+  entities: Set<string> | null;
+  sources: Set<string> | null;
+  languages: Set<string> | null;
+  minScore: number | null;
+  clauses: QueryClause[];
+}
+
+/** One analysed article, built once and shared by every candidate's predicate. */
+export interface ArticleFeatures {
+  jurisdictions: Set<string>;
+  authorities: Set<string>;
+  actions: Set<string>;
+  entities: Set<string>;
+  source: string;
+  lang: string | null;
+  score: number;
+  /** Term -> positions, per field. */
+  title: Map<string, number[]>;
+  text: Map<string, number[]>;
+}
+
+const lowerSet = (xs: string[]) => (xs.length ? new Set(xs.map((x) => x.toLowerCase())) : null);
+const set = (xs: string[]) => (xs.length ? new Set(xs) : null);
+
+function positions(terms: string[]): Map<string, number[]> {
+  const map = new Map<string, number[]>();
+  terms.forEach((t, i) => {
+    const list = map.get(t);
+    if (list) list.push(i);
+    else map.set(t, [i]);
+  });
+  return map;
+}
+
+export function articleFeatures(article: StoredArticle): ArticleFeatures {
+  return {
+    jurisdictions: new Set(article.jurisdictions.map((j) => j.toUpperCase())),
+    authorities: new Set(article.authorities.map((a) => a.toLowerCase())),
+    actions: new Set(article.actions),
+    entities: new Set(article.entities.map((e) => e.name.toLowerCase())),
+    source: article.source.toLowerCase(),
+    lang: article.lang?.toLowerCase() ?? null,
+    score: article.score,
+    title: positions(analyzeTerms(article.title ?? "")),
+    text: positions(analyzeTerms(article.text)),
+  };
+}
+
+function phraseIn(field: Map<string, number[]>, terms: string[]): boolean {
+  const first = field.get(terms[0]!);
+  if (!first) return false;
+  const rest = terms.slice(1).map((t) => field.get(t));
+  if (rest.some((r) => !r)) return false;
+  return first.some((p) => rest.every((r, i) => r!.includes(p + i + 1)));
+}
+
+function clauseMatches(c: QueryClause, a: ArticleFeatures): boolean {
+  const one = (x: QueryClause) => x.terms.length === 1 && !x.phrase
+    ? a.title.has(x.terms[0]!) || a.text.has(x.terms[0]!)
+    : phraseIn(a.title, x.terms) || phraseIn(a.text, x.terms);
+  return one(c) || (c.alternatives ?? []).some(one);
+}
+
+const anyIn = (wanted: Set<string> | null, have: Iterable<string>) => {
+  if (!wanted) return true;
+  for (const v of have) if (wanted.has(v)) return true;
+  return false;
+};
+
+export function predicateMatches(p: Predicate, a: ArticleFeatures): boolean {
+  if (p.minScore !== null && a.score < p.minScore) return false;
+  if (!anyIn(p.actions, a.actions) || !anyIn(p.jurisdictions, a.jurisdictions)) return false;
+  if (!anyIn(p.entities, a.entities) || !anyIn(p.authorities, a.authorities)) return false;
+  if (p.sources && !p.sources.has(a.source)) return false;
+  if (p.languages && (a.lang === null || !p.languages.has(a.lang))) return false;
+  for (const c of p.clauses) if (clauseMatches(c, a) === c.negated) return false;
+  return true;
+}
+
+export function compilePredicate(sub: Subscription): Predicate {
+  const f = sub.filters;
+  return {
+    sub,
+    jurisdictions: set(f.jurisdictions.map((j) => j.toUpperCase())),
+    authorities: lowerSet(f.authorities),
+    actions: set(f.actions),
+    entities: lowerSet(f.entities),
+    sources: lowerSet(f.sources),
+    languages: lowerSet(f.languages),
+    minScore: f.minScore,
+    clauses: parseSearchText(sub.query ?? ""),
+  };
+}
+
+/**
+ * The index keys a subscription is filed under: the values of its most selective required
+ * filter. Every article the subscription matches carries at least one of them.
+ */
+function indexKeys(p: Predicate): string[] | null {
+  if (p.entities) return [...p.entities].map((v) => `e:${v}`);
+  if (p.authorities) return [...p.authorities].map((v) => `au:${v}`);
+  const positive = p.clauses.filter((c) => !c.negated);
+  if (positive.length) {
+    // The longest term of a clause is the likeliest to be rare; a clause with alternatives
+    // is filed under one term of each alternative.
+    const best = (c: QueryClause) => c.terms.reduce((a, b) => (b.length > a.length ? b : a));
+    const clause = positive.find((c) => !c.alternatives) ?? positive[0]!;
+    return [clause, ...(clause.alternatives ?? [])].map((c) => `t:${best(c)}`);
+  }
+  if (p.sources) return [...p.sources].map((v) => `s:${v}`);
+  if (p.jurisdictions) return [...p.jurisdictions].map((v) => `j:${v}`);
+  if (p.actions) return [...p.actions].map((v) => `a:${v}`);
+  if (p.languages) return [...p.languages].map((v) => `l:${v}`);
+  return null;
+}
+
+function articleKeys(a: ArticleFeatures): Iterable<string> {
+  const keys: string[] = [];
+  for (const v of a.entities) keys.push(`e:${v}`);
+  for (const v of a.authorities) keys.push(`au:${v}`);
+  for (const v of a.jurisdictions) keys.push(`j:${v}`);
+  for (const v of a.actions) keys.push(`a:${v}`);
+  keys.push(`s:${a.source}`);
+  if (a.lang) keys.push(`l:${a.lang}`);
+  for (const t of a.title.keys()) keys.push(`t:${t}`);
+  for (const t of a.text.keys()) keys.push(`t:${t}`);
+  return keys;
+}
+
+export function compileSubscriptions(subs: Subscription[]): CompiledSubscriptions {
+  const predicates = subs.filter((s) => s.active).map(compilePredicate);
+  const index = new Map<string, number[]>();
+  const unindexed: number[] = [];
+  predicates.forEach((p, i) => {
+    const keys = indexKeys(p);
+    if (!keys) { unindexed.push(i); return; }
+    for (const k of new Set(keys)) {
+      const list = index.get(k);
+      if (list) list.push(i);
+      else index.set(k, [i]);
+    }
+  });
+  // A per-article stamp instead of a Set: a candidate filed under several keys is evaluated once.
+  const seen = new Uint32Array(predicates.length);
+  let stamp = 0;
+  return {
+    size: predicates.length,
+    match(article) {
+      const a = articleFeatures(article);
+      stamp = stamp === 0xffffffff ? 1 : stamp + 1;
+      if (stamp === 1) seen.fill(0);
+      const out: Subscription[] = [];
+      const consider = (i: number) => {
+        if (seen[i] === stamp) return;
+        seen[i] = stamp;
+        if (predicateMatches(predicates[i]!, a)) out.push(predicates[i]!.sub);
+      };
+      for (const i of unindexed) consider(i);
+      for (const key of articleKeys(a)) {
+        const list = index.get(key);
+        if (list) for (const i of list) consider(i);
+      }
+      return out;
+    },
+  };
+}
