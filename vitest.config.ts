@@ -3,14 +3,26 @@ import { fileURLToPath } from "node:url";
 
 const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-// Tests import workspace packages from source so a change needs no rebuild.
-const alias = {
-  "@regradar/shared": src("./packages/shared/src/index.ts"),
-  "@regradar/fetcher": src("./services/fetcher/src/index.ts"),
-  "@regradar/extractor": src("./services/extractor/src/index.ts"),
-  "@regradar/indexer": src("./services/indexer/src/index.ts"),
-  "@regradar/alerter": src("./services/alerter/src/index.ts"),
+// Tests import workspace packages from source so a change needs no rebuild; subpaths
+// ("@regradar/fetcher/feed") map through each package's exports to the same source files.
+const subpaths: Record<string, string> = {
+  "@regradar/shared/text-decoding": "./packages/shared/src/text-decoding.ts",
+  "@regradar/shared/domain": "./packages/shared/src/domain.ts",
+  "@regradar/fetcher/feed": "./services/fetcher/src/feed/parse-feed.ts",
+  "@regradar/extractor/article": "./services/extractor/src/article/extract-article.ts",
+  "@regradar/extractor/mentions": "./services/extractor/src/mentions/index.ts",
 };
+const packages: Record<string, string> = {
+  "@regradar/shared": "./packages/shared/src/index.ts",
+  "@regradar/fetcher": "./services/fetcher/src/index.ts",
+  "@regradar/extractor": "./services/extractor/src/index.ts",
+  "@regradar/indexer": "./services/indexer/src/index.ts",
+  "@regradar/alerter": "./services/alerter/src/index.ts",
+};
+const alias = Object.entries({ ...subpaths, ...packages }).map(([name, file]) => ({
+  find: new RegExp(`^${name.replace(/[/]/g, "\\/")}$`),
+  replacement: src(file),
+}));
 
 export default defineConfig({
   resolve: { alias },

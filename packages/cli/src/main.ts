@@ -8,9 +8,11 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   "mentions extract": (a) => import("./commands/files.js").then((m) => m.mentionsExtract(a)),
   search: (a) => import("./commands/search.js").then((m) => m.search(a)),
   feeds: (a) => import("./commands/feeds.js").then((m) => m.feeds(a)),
+  subscriptions: (a) => import("./commands/subscriptions.js").then((m) => m.subscriptions(a)),
   demo: (a) => import("./commands/demo.js").then((m) => m.demo(a)),
   run: (a) => import("./commands/run.js").then((m) => m.run(a)),
   worker: (a) => import("./commands/run.js").then((m) => m.worker(a)),
+  reindex: (a) => import("./commands/reindex.js").then((m) => m.reindex(a)),
 };
 
 const USAGE = `usage: regradar <command>
@@ -19,6 +21,9 @@ const USAGE = `usage: regradar <command>
   worker fetcher|extractor|indexer    run one stage
   search "<query>" [--jurisdiction CC] [--action a] [--entity e] [--since 30d] [--limit N] [--json]
   feeds list|add|remove|import        manage the feed registry (REGRADAR_FEEDS)
+  reindex --from sqlite|elasticsearch --to elasticsearch|sqlite [--batch N] [--restart]
+                                      copy the whole index between stores (resumable)
+  subscriptions add|list|remove|test  manage alert subscriptions (add --name n --channel c --target t [filters])
   feed parse <file> [--content-type v] [--url u]
   article extract <file.html> [--url u]
   mentions extract <file.json>`;

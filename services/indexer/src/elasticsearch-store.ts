@@ -12,6 +12,10 @@ export interface ElasticsearchStoreOptions {
   url: string;
   /** The alias every read and write goes through; the index behind it is `<alias>-v<N>`. */
   index: string;
+  /** Retries of 429/5xx bulk items and requests (default 4), after baseDelayMs, doubling (default 200). */
+  retry?: { attempts?: number; baseDelayMs?: number };
+  /** Told about every retry, e.g. to log it: the store has no logger of its own. */
+  onRetry?: (info: { attempt: number; delayMs: number; documents: number; reason: string }) => void;
 }
 
 /** Bumped when the mapping changes incompatibly: a new index is built beside the old one and the alias moved. */
@@ -20,8 +24,8 @@ const INDEX_VERSION = 1;
 const BULK_MAX_DOCS = 1_000;
 const BULK_MAX_BYTES = 8 * 1024 * 1024;
 // 429 (queue full) and 5xx items are retried after 200, 400, 800, 1600 ms; then the batch fails as a whole.
-const BULK_RETRIES = 4;
-const BULK_BACKOFF_MS = 200;
+const DEFAULT_RETRIES = 4;
+const DEFAULT_BACKOFF_MS = 200;
 // Writes become searchable within a second without a refresh per request (refreshes are costly).
 const REFRESH_DELAY_MS = 500;
 const NEAR_DUPLICATE_MAX_CANDIDATES = 10_000;
@@ -123,9 +127,16 @@ export class ElasticsearchArticleStore implements ArticleStore {
   private readonly writes: Refreshable = { written: 0, refreshed: 0 };
   private refreshing: Promise<void> | null = null;
   private refreshTimer: NodeJS.Timeout | null = null;
+  private readonly retries: number;
+  private readonly backoffMs: number;
 
-  constructor(private readonly client: Client, alias: string, private readonly ownsClient: boolean) {
-    this.alias = alias;
+  constructor(
+    private readonly client: Client,
+    private readonly opts: Omit<ElasticsearchStoreOptions, "url"> & { ownsClient: boolean },
+  ) {
+    this.alias = opts.index;
+    this.retries = opts.retry?.attempts ?? DEFAULT_RETRIES;
+    this.backoffMs = opts.retry?.baseDelayMs ?? DEFAULT_BACKOFF_MS;
   }
 
   get indexName(): string {
@@ -205,8 +216,8 @@ export class ElasticsearchArticleStore implements ArticleStore {
           filter_path: ["errors", "items.*._id", "items.*.status", "items.*.error"],
         });
       } catch (err) {
-        if (!isTransientError(err) || attempt >= BULK_RETRIES) throw err;
-        await sleep(BULK_BACKOFF_MS * 2 ** attempt);
+        if (!isTransientError(err) || attempt >= this.retries) throw err;
+        await this.backoff(attempt, todo.length, (err as Error).message);
         continue;
       }
       this.markWritten();
@@ -219,13 +230,21 @@ export class ElasticsearchArticleStore implements ArticleStore {
         else outcome.rejected.push({ id: p.id, reason: errorReason(item.error, status) });
       });
       if (retry.length === 0) return;
-      if (attempt >= BULK_RETRIES) {
+      const first = Object.values(res.items?.[todo.indexOf(retry[0]!)] ?? {})[0];
+      const reason = first ? errorReason(first.error, first.status) : "no item result";
+      if (attempt >= this.retries) {
         // Transient by nature: throw so the caller's queue retries the batch; replays of what was written are no-ops.
-        throw new Error(`Elasticsearch kept refusing ${retry.length} document(s) with 429/5xx after ${attempt + 1} attempts (first: ${retry[0]!.id})`);
+        throw new Error(`Elasticsearch refused ${retry.length} document(s) after ${attempt + 1} attempts: ${reason}`);
       }
       todo = retry;
-      await sleep(BULK_BACKOFF_MS * 2 ** attempt);
+      await this.backoff(attempt, todo.length, reason);
     }
+  }
+
+  private async backoff(attempt: number, documents: number, reason: string): Promise<void> {
+    const delayMs = this.backoffMs * 2 ** attempt;
+    this.opts.onRetry?.({ attempt: attempt + 1, delayMs, documents, reason });
+    await sleep(delayMs);
   }
 
   async getArticles(ids: string[]): Promise<StoredArticle[]> {
@@ -354,7 +373,7 @@ export class ElasticsearchArticleStore implements ArticleStore {
     try {
       await this.refresh();
     } finally {
-      if (this.ownsClient) await this.client.close();
+      if (this.opts.ownsClient) await this.client.close();
     }
   }
 
@@ -403,7 +422,6 @@ function* chunksOf(pending: Pending[]): Generator<Pending[]> {
  * and closes it. Call init() before use.
  */
 export function openElasticsearchStore(opts: ElasticsearchStoreOptions, client?: Client): ElasticsearchArticleStore {
-  const own = !client;
-  const c = client ?? new Client({ node: opts.url, requestTimeout: 60_000 });
-  return new ElasticsearchArticleStore(c, opts.index, own);
+  const { url, ...rest } = opts;
+  return new ElasticsearchArticleStore(client ?? new Client({ node: url, requestTimeout: 60_000 }), { ...rest, ownsClient: !client });
 }

@@ -33,7 +33,10 @@ export async function runDemo(rt: Runtime, port: number): Promise<{ summary: Dem
   // Each run polls afresh: without this, the second run would answer "unchanged" and show no items.
   for (const f of server.feeds) await state.forget(f.id);
 
-  const running = startWorkers(rt, ["fetcher", "extractor", "indexer"], { feedsFile });
+  const running = startWorkers(rt, ["fetcher", "extractor", "indexer", "alerter"], { feedsFile });
+  // Alerts delivered during this run: instant ones for stored subscriptions (replays deliver nothing again).
+  let alerts = 0;
+  running.alerter!.deliveries.on("completed", (_job, outcome: string) => { if (outcome === "sent") alerts++; });
   const counts = { items: 0, articles: 0, indexed: 0 };
   running.workers.get("fetcher")!.on("completed", (_job, outcome: { status: string; items?: number }) => { counts.items += outcome.items ?? 0; });
   running.workers.get("extractor")!.on("completed", () => { counts.articles++; });
@@ -43,7 +46,7 @@ export async function runDemo(rt: Runtime, port: number): Promise<{ summary: Dem
     for (const f of server.feeds) {
       await rt.queues.get("feeds").add("poll", { feedId: f.id }, { jobId: `demo-${runId}-${f.id}` });
     }
-    await waitForDrain(rt.queues, ["feeds", "articles", "index"], 120_000);
+    await waitForDrain(rt.queues, ["feeds", "articles", "index", "alerts", "deliveries"], 120_000);
   } finally {
     await running.close();
     await server.close();
@@ -53,7 +56,7 @@ export async function runDemo(rt: Runtime, port: number): Promise<{ summary: Dem
   return {
     result,
     summary: {
-      feeds: server.feeds.length, items: counts.items, articles: counts.articles, indexed: counts.indexed, relevant: relevant.total, alerts: 0,
+      feeds: server.feeds.length, items: counts.items, articles: counts.articles, indexed: counts.indexed, relevant: relevant.total, alerts,
       search: {
         query: DEMO_QUERY, total: result.total,
         hits: result.hits.map((h) => ({ id: h.id, title: h.title, url: h.url, jurisdictions: h.jurisdictions, actions: h.actions, entities: h.entities })),
@@ -71,6 +74,8 @@ export async function demo(argv: string[]): Promise<void> {
   // The demo's own server lives on 127.0.0.1; nothing else is allowed through the guard.
   env.REGRADAR_ALLOW_HOSTS = [env.REGRADAR_ALLOW_HOSTS, "127.0.0.1"].filter(Boolean).join(",");
   env.REGRADAR_HOST_DELAY_MS ??= "0";
+  // A receiver that is down is retried 8 times; a short backoff dead-letters it within a minute, not eight.
+  env.REGRADAR_ALERT_BACKOFF_MS ??= "250";
   env.REGRADAR_LOG_LEVEL ??= "warn";
   const config = loadConfig(env);
   const rt = await openRuntime(config, createLogger(config.logLevel));

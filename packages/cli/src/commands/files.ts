@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { decodeBody } from "@regradar/shared";
+import { decodeBody } from "@regradar/shared/text-decoding";
 import { CliError, printJson } from "../cli-error.js";
 
 async function readInput(file: string | undefined): Promise<Buffer> {
@@ -16,7 +16,7 @@ async function readInput(file: string | undefined): Promise<Buffer> {
 export async function feedParse(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { "content-type": { type: "string" }, url: { type: "string" } } });
   const bytes = await readInput(positionals[0]);
-  const { parseFeed, FeedParseError } = await import("@regradar/fetcher");
+  const { parseFeed, FeedParseError } = await import("@regradar/fetcher/feed");
   try {
     printJson(parseFeed(bytes, { contentType: values["content-type"] ?? null, url: values.url ?? null }));
   } catch (err) {
@@ -29,7 +29,7 @@ export async function feedParse(argv: string[]): Promise<void> {
 export async function articleExtract(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { url: { type: "string" } } });
   const bytes = await readInput(positionals[0]);
-  const { extractArticle } = await import("@regradar/extractor");
+  const { extractArticle } = await import("@regradar/extractor/article");
   const { text: html } = decodeBody(bytes, { kind: "html" });
   printJson(extractArticle(html, { url: values.url ?? null }));
 }
@@ -47,7 +47,7 @@ export async function mentionsExtract(argv: string[]): Promise<void> {
   if (typeof input !== "object" || input === null || typeof input.text !== "string") {
     throw new CliError(`${positionals[0]} must hold {"title":str,"text":str,"lang":str|null}`);
   }
-  const { extractMentions } = await import("@regradar/extractor");
+  const { extractMentions } = await import("@regradar/extractor/mentions");
   printJson(extractMentions({
     title: typeof input.title === "string" ? input.title : "",
     text: input.text,

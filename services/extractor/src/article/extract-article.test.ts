@@ -110,6 +110,37 @@ describe("extractArticle: body", () => {
     expect(extractArticle(html).text).toBe(paras.join("\n\n"));
   });
 
+  it("drops in-body teasers linking to the site's other stories but keeps outbound links and credits", () => {
+    const paras = lorem("enforcement", 4);
+    const html = page(`<article><div class="article-text">
+        <p>${paras[0]}</p>
+        <p><strong>READ MORE:</strong> <a href="/news/123-exchange-boss-arrested-in-dawn-raid">Exchange boss arrested in dawn raid after probe</a></p>
+        <p>${paras[1]}</p>
+        <p><a href="https://www.sec.gov/litigation/complaints/2019/comp-pr2019-1.pdf">Read the full complaint</a></p>
+        <p>${paras[2]}</p><p>Advertisement</p><p>${paras[3]}</p>
+        <p>Reporting by Jane Doe; Editing by John Roe</p>
+      </div></article>`);
+    expect(extractArticle(html, { url: "https://www.dailyledger.com/news/124" }).text).toBe(
+      [paras[0], paras[1], "Read the full complaint", paras[2], paras[3]].join("\n\n"),
+    );
+  });
+
+  it("reads a JSON-LD articleBody that holds entity-escaped HTML", () => {
+    const ld = {
+      "@type": "BlogPosting",
+      headline: "Review",
+      articleBody: lorem("reviews", 3).map((p) => `&lt;p&gt;${p}&lt;/p&gt;`).join("") + "&lt;h2&gt;Verdict&lt;/h2&gt;&lt;p&gt;Buy it.&lt;/p&gt;",
+    };
+    const html = page(`<div id="root"></div>`, `<script type="application/ld+json">${JSON.stringify(ld)}</script>`);
+    expect(extractArticle(html).text).toBe([...lorem("reviews", 3), "Verdict", "Buy it."].join("\n\n"));
+  });
+
+  it("survives pathologically deep nesting", () => {
+    const para = lorem("depth", 1)[0]!;
+    const html = page(`${"<div>".repeat(6000)}<p>${para}</p>`);
+    expect(extractArticle(html).text).toBe(para);
+  });
+
   it("returns an empty text for a page without content", () => {
     expect(extractArticle("<html><body></body></html>").text).toBe("");
     expect(extractArticle("").text).toBe("");

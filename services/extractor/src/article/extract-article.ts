@@ -23,7 +23,11 @@ export interface ExtractArticleOptions {
 export function extractArticle(html: string, opts: ExtractArticleOptions = {}): ExtractedArticle {
   const $ = load(html, HTML_PARSE_OPTIONS);
   const meta = readPageMetadata($, opts.url ?? null);
-  const text = extractMainText($.root()[0]!, { fallbackBody: meta.ldBody, title: meta.title });
+  const text = extractMainText($.root()[0]!, {
+    fallbackBody: meta.ldBody,
+    title: meta.title,
+    url: opts.url ?? meta.url,
+  });
   return {
     title: meta.title,
     text,

@@ -33,7 +33,7 @@ const DROP_ROLES = /^(?:navigation|banner|contentinfo|complementary|menu|menubar
 
 /** Names of blocks that hold site furniture rather than the article. */
 const UNLIKELY = /(?:^|[-_\s])(?:ad|ads|adv|advert|advertisement|banner|breadcrumbs?|combx|comments?|commenting|community|disqus|extra|footer|gdpr|consent|cookies?|masthead|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor(?:ed)?|supplemental|agegate|pagination|pager|popup|modal|newsletter|subscribe|subscription|signup|promo|outbrain|taboola|recirc|trending|most-?popular|share|sharing|sharebar|toolbar|widget|nav|navbar|navigation|topbar|header|site-header|skip|cta|paywall|overlay|tags|tag-list|taglist|author-bio|bio|byline|dateline|timestamp|meta|caption|credit|credits|print|email|related-?\w*|recommend\w*|read-?more|more-stories|also-read|see-also|jump|copyright|tooltip|popover|hovercard|rollover\w*)(?:$|[-_\s\d])/i;
-const MAYBE_CONTENT = /and|article|body|column|content|main|mathjax|shadow|story|entry|post-?text|prose|rich-?text/i;
+const MAYBE_CONTENT = /article|body|column|content|main|mathjax|shadow|story|entry|post-?text|prose|rich-?text/i;
 const POSITIVE = /article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|prose|paragraph|rich-?text|copy/i;
 const NEGATIVE = /(?:^|[-_\s])(?:ad|ads|hidden|hid|banner|combx|comments?|com|contact|foot|footer|footnote|gdpr|masthead|media|meta|outbrain|taboola|promo|related|scroll|share|sharing|shoutbox|sidebar|skyscraper|sponsor(?:ed)?|shopping|tags?|widget|byline|author|caption|credit|newsletter|signup|subscribe|social|recirc|trending|popular|breadcrumbs?|nav|menu|header|toolbar|rail|teaser|card|embed|video|gallery|slideshow|photo|image|thumb|figure|timestamp|date|time|readmore|read-more|more|inline-?\w*|cookie|consent|copyright|legal|disclaimer)(?:$|[-_\s\d])/i;
 /** Inside the chosen article: blocks that are furniture even when short names hide in them. */
@@ -48,19 +48,22 @@ const BLOCK_TAGS = new Set([
 const PARAGRAPH_TAGS = new Set(["p", "pre", "td", "blockquote", "dd", "li", "h2", "h3", "h4", "h5", "h6"]);
 const CONTAINER_TAGS = new Set(["div", "section", "article", "main", "td", "body", "blockquote", "form", "span", "font", "center"]);
 
-const BOILERPLATE_TEXT = /^(?:advertisement|advertisements?|ad|sponsored(?: content)?|story continues below(?: advertisement)?|continue reading(?: below)?|(?:read|see) (?:more|also)\b.{0,120}|related(?: (?:articles?|stories|content|coverage|links?))?:?.{0,120}|share(?: this)?(?: (?:article|story|post|on \w+))?|(?:sign up|subscribe)\b.{0,100}|click here\b.{0,80}|follow (?:us|[\w.@]+(?: \w+)?) (?:on|at)\b.{0,100}|like this (?:story|article|post)\?.{0,80}|this (?:post|article|page|story) (?:may )?contains? affiliate.{0,200}|(?:get|copy) short url|image (?:source|caption|copyright)\b.*|(?:photo|image|picture|video)(?: credit)?:.{0,120}|getty images|(?:more|top) stories|recommended(?: for you)?|you may also like|trending(?: now)?|most (?:read|popular)|comments?|leave a (?:comment|reply)|previous(?: article| post)?|next(?: article| post)?|tags?:.{0,200}|filed under:?.{0,200}|copyright\b.{0,200}|©.{0,200}|all rights reserved\.?)$/i;
+/** Whole lines that are furniture wherever they appear (tested after an opening bracket is dropped). */
+const BOILERPLATE_TEXT = /^(?:advertisements?|ad|anzeige|publicité|publicidad|pubblicità|publicidade|iklan|реклама|광고|广告|広告|advertentie|reklama|sponsored(?: content)?|story continues below(?: advertisement)?|continue reading(?: below)?|(?:read|see) (?:more|also)\b.{0,120}|related(?: (?:articles?|stories|content|coverage|links?|reading|news|posts?))?(?::.{0,150})?|share(?: this)?(?: (?:article|story|post|on \w+))?|(?:sign up|subscribe)\b.{0,100}|click here\b.{0,80}|follow (?:us|[\w.@]+(?: \w+)?) (?:on|at)\b.{0,100}|like this (?:story|article|post)\?.{0,80}|this (?:post|article|page|story) (?:may )?contains? affiliate.{0,200}|(?:get|copy) short url|also:\s.{0,150}|[\p{L} ]{1,24}:\s*https?:\/\/\S+|image (?:source|caption|copyright)\b.*|(?:photo|image|picture|video)(?: credit)?:.{0,120}|getty images|(?:more|top) stories|recommended(?: for you)?|you may also like|trending(?: now)?|most (?:read|popular)|comments?|leave a (?:comment|reply)|previous(?: article| post)?|next(?: article| post)?|tags?:.{0,200}|filed under:?.{0,200}|copyright\s*(?:[©ⓒ]|\(c\)|\d{4}).{0,200}|[©ⓒ].{0,200}|all rights reserved\.?)$/iu;
 
 export interface MainTextOptions {
   /** JSON-LD articleBody, used when the page carries the body only there. */
   fallbackBody?: string | null;
   /** The article's title: a block repeating it is the headline, not body. */
   title?: string | null;
+  /** The page's address: links to its own site are told from links out. */
+  url?: string | null;
 }
 
 export function extractMainText(root: ParentNode, opts: MainTextOptions = {}): string {
   let text: string;
   try {
-    text = new Extraction(root, opts.title ?? null).run();
+    text = new Extraction(root, opts.title ?? null, opts.url ?? null).run();
   } catch (err) {
     // the walk recurses per DOM level; pathological nesting (thousands of unclosed tags) gets a flat read
     if (!(err instanceof RangeError)) throw err;
@@ -120,10 +123,15 @@ class Extraction {
   private readonly scores = new Map<Element, number>();
   private readonly weights = new Map<Element, number>();
 
+  private readonly host: string | null;
+
   constructor(
     private readonly root: ParentNode,
     private readonly title: string | null = null,
-  ) {}
+    pageUrl: string | null = null,
+  ) {
+    this.host = hostOf(pageUrl);
+  }
 
   run(): string {
     this.prune(this.root);
@@ -381,6 +389,35 @@ class Extraction {
     return out;
   }
 
+  private isTeaserLink(el: Element): boolean {
+    const links = findLinks(el, []);
+    let best: Element | null = null;
+    let bestLen = 0;
+    for (const a of links) {
+      const len = this.stats.get(a)?.text ?? 0;
+      if (len > bestLen) {
+        best = a;
+        bestLen = len;
+      }
+    }
+    if (!best) return false;
+    const words = textOf(best).split(/\s+/).length;
+    return words >= 4 && this.isInternal(best.attribs["href"] ?? "");
+  }
+
+  private isInternal(href: string): boolean {
+    const h = href.trim();
+    if (!h || h.startsWith("#") || /^(?:mailto|tel|javascript):/i.test(h)) return false;
+    if (!/^(?:[a-z][a-z0-9+.-]*:)?\/\//i.test(h)) return true;
+    if (!this.host) return false;
+    try {
+      const host = new URL(h, "https://x.invalid").hostname.toLowerCase().replace(/^www\./, "");
+      return host === this.host || host.endsWith(`.${this.host}`) || this.host.endsWith(`.${host}`);
+    } catch {
+      return false;
+    }
+  }
+
   // -------------------------------------------------------------- serialise
 
   private serialise(el: ParentNode, blocks: string[], total: number): void {
@@ -391,10 +428,11 @@ class Extraction {
       // <br><br> separates paragraphs in pages that never learnt <p>
       if (t) for (const para of t.split(/\n{2,}/)) blocks.push(para);
     };
+    let pre = 0;
     const walk = (node: ParentNode): void => {
       for (const c of node.children) {
         if (c.type === "text") {
-          buf.push(c.data.replace(/[\n\r]+/g, " "));
+          buf.push(pre ? c.data.replace(/\r\n?/g, "\n") : c.data.replace(/[\n\r]+/g, " "));
           continue;
         }
         if (!isElement(c) || this.removed.has(c)) continue;
@@ -421,7 +459,9 @@ class Extraction {
           if (inner.length && (inner.length === 1 || inner.join(" ").length < 300)) blocks.splice(before, inner.length, LIST_MARK + inner.join(" "));
           continue;
         }
+        if (tag === "pre") pre++;
         walk(c);
+        if (tag === "pre") pre--;
         flush();
       }
     };
@@ -439,7 +479,9 @@ class Extraction {
     const ld = s.link / s.text;
     const tag = el.name;
     if (hints && s.text < 250 && s.paras < 2 && MEDIA_BLOCK.test(hints) && !/^(?:p|h[2-6]|li|blockquote)$/.test(tag)) return true;
-    if (tag === "p" || /^h[2-6]$/.test(tag)) return false;
+    // a paragraph that is one link: a shop or source link belongs to the story, a headline linking
+    // elsewhere on the same site is a teaser for another story
+    if (tag === "p" || /^h[2-6]$/.test(tag)) return ld > 0.6 && s.text < 300 && this.isTeaserLink(el);
     if (tag === "li") return false;
     if (ld > 0.5 && !big) return true;
     if ((tag === "ul" || tag === "ol") && ld > 0.35 && s.commas < 3) return true;
@@ -449,6 +491,15 @@ class Extraction {
 }
 
 const LIST_MARK = "\u0001";
+
+function findLinks(node: ParentNode, out: Element[]): Element[] {
+  for (const c of node.children) {
+    if (!isElement(c)) continue;
+    if (c.name === "a") out.push(c);
+    else findLinks(c, out);
+  }
+  return out;
+}
 
 /** Join blocks: list-item lines with "\n", everything else as paragraphs; drop boilerplate lines. */
 function finishBlocks(blocks: string[], title: string | null = null): string {
@@ -462,7 +513,10 @@ function finishBlocks(blocks: string[], title: string | null = null): string {
     const isItem = raw.startsWith(LIST_MARK);
     const text = (isItem ? raw.slice(1) : raw).trim();
     if (!text) continue;
-    const lines = text.split("\n").map((l) => l.trim()).filter((l) => l && !BOILERPLATE_TEXT.test(l));
+    const lines = text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l && !BOILERPLATE_TEXT.test(l.replace(/^[[(【]\s*/, "")));
     if (!lines.length) continue;
     const t = lines.join("\n");
     if ((atEdge && (isDateline(t) || EDGE_CREDIT.test(t))) || (!isItem && (titleKey && squash(t) === titleKey))) continue;
@@ -517,6 +571,15 @@ function flatText(root: ParentNode): string {
 }
 
 // ------------------------------------------------------------------ helpers
+
+function hostOf(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).hostname.toLowerCase().replace(/^www\./, "") || null;
+  } catch {
+    return null;
+  }
+}
 
 function parentElement(el: Element): Element | null {
   const p = el.parent;

@@ -7,6 +7,8 @@ export interface PageMetadata {
   published: string | null;
   authors: string[];
   lang: string | null;
+  /** The page's own idea of its address (canonical link or og:url), when it states one. */
+  url: string | null;
   /** JSON-LD articleBody/text of the page's article as written there (plain text, sometimes HTML). */
   ldBody: string | null;
 }
@@ -26,6 +28,7 @@ export function readPageMetadata($: CheerioAPI, url: string | null = null): Page
     authors: readAuthors($, meta, ld),
     lang: readDeclaredLang($, meta, ld),
     ldBody: readLdBody(ld),
+    url: $('link[rel~="canonical" i]').attr("href") ?? firstMeta(meta, ["og:url", "twitter:url"]) ?? null,
   };
 }
 
@@ -209,6 +212,11 @@ export function toIsoUtc(raw: string): string | null {
   else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*([+-]\d{2}:?\d{2}|Z)$/i.test(s)) {
     d = new Date(s.replace(" ", "T").replace(/\s+/, "").replace(/([+-]\d{2})(\d{2})$/, "$1:$2"));
   } else if (/^\d{8}$/.test(s)) d = new Date(`${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T00:00:00Z`);
+  else if (/^\d{1,2}\.\d{1,2}\.\d{4}$|^\d{4}年\d{1,2}月\d{1,2}日$/.test(s)) {
+    // day.month.year (European) and 年月日 (CJK) dates
+    const [a, b, c] = s.match(/\d+/g)!.map(Number) as [number, number, number];
+    d = a > 31 ? new Date(Date.UTC(a, b - 1, c)) : new Date(Date.UTC(c, b - 1, a));
+  }
   else {
     // RFC 2822 and friends; add UTC when no zone is written so the machine's zone never leaks in
     const hasZone = /(?:[+-]\d{2}:?\d{2}|\b(?:GMT|UTC|Z|[ECMP][SD]T)\b)\s*$/i.test(s);

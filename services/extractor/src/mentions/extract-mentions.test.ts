@@ -193,3 +193,10 @@ describe("extractMentions: bodies and people outside the taxonomy", () => {
     expect(names(r)).not.toContain("Christopher Wray");
   });
 });
+
+describe("extractMentions: names that are ordinary words", () => {
+  it("counts 'Circle' only in a crypto sentence", () => {
+    expect(names(run("Stablecoins", "Circle, the issuer of the USDC stablecoin, filed for an IPO."))).toEqual(expect.arrayContaining(["Circle", "USD Coin"]));
+    expect(run("Geometry", "Draw a Circle and a Polygon on the board.").entities).toEqual([]);
+  });
+});

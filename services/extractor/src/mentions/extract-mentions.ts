@@ -60,12 +60,14 @@ const W_SIGNAL = 0.35;
 const TITLE_BOOST = 1.5;
 const MODAL_FACTOR = 0.5;
 const RELEVANCE_THRESHOLD = 0.6;
-/** How far (in words, or CJK characters / 2) before a trigger a negation or rumour cue reaches. */
+/** How far (in words) before a trigger a negation, rumour or modal cue reaches. */
 const CUE_REACH = 5;
+/** The same reach in CJK characters (Chinese has no spaces; ~2 characters a word). */
+const CUE_REACH_CJK = 6;
 /** Sentences either side of a regulatory sentence in which a named body counts as acting. */
 const AUTHORITY_WINDOW = 2;
 
-const PRICE_CONTEXT = /^\s*(?:price|prices|token|tokens|coin|coins|holders?|holdings?|futures|etf|spot|market|network|staking|\d|[,.;:)]|\s*-?\s*usd)/i;
+const TICKER_CONTEXT = /^(?:\s*(?:price|prices|token|tokens|coin|coins|holders?|futures|etfs?|staking)\b|[/-]usd)/i;
 
 /**
  * Finds crypto-regulation mentions in an article. Pure function of its input; the taxonomy
@@ -76,6 +78,7 @@ export function extractMentions(input: MentionsInput): MentionsResult {
   const src = analysedText(input);
   const folded = foldText(src);
   const sentences = segmentSentences(src);
+  const titleLength = (input.title ?? "").length;
 
   // 1. Match every term once; map folded offsets back to the analysed string.
   const lexical: Hit[] = [];
@@ -93,13 +96,22 @@ export function extractMentions(input: MentionsInput): MentionsResult {
   const hits = leftmostLongest(lexical);
 
   // 2. Entities (reported for every article, relevant or not).
+  // Tickers count next to price words or when the asset is also named; names that are ordinary
+  // words ("Circle", "Gemini") count only in a sentence with other crypto vocabulary.
   const entityNamed = new Set<number>();
-  for (const h of hits) for (const p of h.payloads) if (p.kind === "entity" && !p.ticker) entityNamed.add(p.index);
+  const cryptoTerm = new Set<number>();
+  for (const h of hits) {
+    for (const p of h.payloads) {
+      if (p.kind === "entity" && !p.ticker && !p.contextual) { entityNamed.add(p.index); cryptoTerm.add(h.sentence); }
+      else if (p.kind === "crypto") cryptoTerm.add(h.sentence);
+    }
+  }
   const entityHits: { hit: Hit; index: number }[] = [];
   for (const h of hits) {
     for (const p of h.payloads) {
       if (p.kind !== "entity") continue;
       if (p.ticker && !entityNamed.has(p.index) && !tickerInContext(src, h)) continue;
+      if (p.contextual && !entityNamed.has(p.index) && !cryptoTerm.has(h.sentence)) continue;
       entityHits.push({ hit: h, index: p.index });
     }
   }
@@ -153,7 +165,7 @@ export function extractMentions(input: MentionsInput): MentionsResult {
         if (w === 0) continue;
       }
       if (cue === "modal") w *= MODAL_FACTOR;
-      if (sentences[i] && sentences[i]!.end <= input.title.length) w *= TITLE_BOOST;
+      if (sentences[i]!.end <= titleLength) w *= TITLE_BOOST;
       evidence[i]! += w;
       total += w;
       // A weak trigger names an action only when the actor is in its own sentence.
@@ -316,12 +328,11 @@ function leftmostLongest(list: Hit[]): Hit[] {
 
 /** "$SOL", "(SOL)", "SOL price", "SOL/USD" count; a bare capitalised word does not. */
 function tickerInContext(src: string, h: Hit): boolean {
-  const before = src.slice(Math.max(0, h.start - 1), h.start);
+  const before = src.charAt(h.start - 1);
   const after = src.slice(h.end, h.end + 12);
-  if (before === "$") return true;
+  if (before === "$" || after.startsWith("/")) return true;
   if (before === "(" && after.startsWith(")")) return true;
-  if (after.startsWith("/")) return true;
-  return PRICE_CONTEXT.test(after) && /^\s*(?:price|prices|token|tokens|coin|coins|holders?|futures|etf|staking|\/usd|-usd)/i.test(after);
+  return TICKER_CONTEXT.test(after);
 }
 
 /**
@@ -335,8 +346,8 @@ function precedingCue(src: string, sentenceCues: Hit[], h: Hit): "cancel" | "mod
     const gap = src.slice(c.end, h.start);
     const words = gap.trim() === "" ? 0 : gap.trim().split(/\s+/).length;
     const cjk = (gap.match(/[\u3400-\u9fff]/g) ?? []).length;
-    if (words + Math.ceil(cjk / 2) > CUE_REACH) continue;
-    if (/[,;:，；：]/.test(gap) && cjk === 0 && words > 2) continue;
+    if (cjk > 0 ? cjk > CUE_REACH_CJK : words > CUE_REACH) continue;
+    if (/[,;:，；：]/.test(gap) && (cjk > 0 || words > 2)) continue; // a cue in another clause
     for (const p of c.payloads) {
       if (p.kind === "negation" || p.kind === "rumour") return "cancel";
       if (p.kind === "modal") result = "modal";

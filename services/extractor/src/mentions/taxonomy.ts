@@ -17,7 +17,7 @@ export interface EntityDef { readonly name: string; readonly type: EntityType }
 export type Payload =
   | { kind: "jurisdiction"; code: string; via: "name" | "demonym" | "place" }
   | { kind: "authority"; index: number; abbreviation: boolean }
-  | { kind: "entity"; index: number; ticker: boolean }
+  | { kind: "entity"; index: number; ticker: boolean; contextual?: true }
   | { kind: "action"; action: Action; strong: boolean; deontic?: true }
   | { kind: CueKind };
 
@@ -53,7 +53,7 @@ interface AuthorityFile {
   rolePhrases: Record<string, { en: string[]; zh: string[] }>;
   entries: { name: string; jurisdiction: string; aliases: string[]; abbr: string[]; roles?: string[] }[];
 }
-interface EntityFile { entries: { name: string; type: EntityType; aliases: string[]; abbr?: string[]; tickers?: string[] }[] }
+interface EntityFile { entries: { name: string; type: EntityType; aliases: string[]; abbr?: string[]; tickers?: string[]; contextual?: string[] }[] }
 interface ActionFile { actions: Record<Action, { strong: string[]; weak: string[]; abbr?: string[]; weakAbbr?: string[]; deontic?: string[] }> }
 interface CueFile { crypto: string[]; signals: string[]; actors: string[]; negation: string[]; rumour: string[]; modal: string[]; priceTalk: string[]; platformNouns: string[]; nationality: string[]; deontic: string[]; neutral: string[] }
 interface CityFile { cities: [string, string][] }
@@ -134,6 +134,7 @@ export function getLexicon(): Lexicon {
     for (const a of e.aliases) add(a, { kind: "entity", index, ticker: false });
     for (const a of e.abbr ?? []) add(a, { kind: "entity", index, ticker: false }, true);
     for (const a of e.tickers ?? []) add(a, { kind: "entity", index, ticker: true }, true);
+    for (const a of e.contextual ?? []) add(a, { kind: "entity", index, ticker: false, contextual: true }, true);
   }
 
   const actions = loadJson<ActionFile>("actions.json").actions;

@@ -375,3 +375,77 @@ describe("parseFeed: entity limits", () => {
     expect(parseFeed(`<rss><channel><title>t</title><item><description>${body}</description></item></channel></rss>`).items).toHaveLength(1);
   });
 });
+
+describe("parseFeed: feedparser mapping details", () => {
+  it("copies text or HTML content into a missing summary", () => {
+    const rss = item(rss20(`<item><content:encoded>&lt;p&gt;Full&lt;/p&gt;</content:encoded></item>`, ` xmlns:content="http://purl.org/rss/1.0/modules/content/"`));
+    expect(rss).toMatchObject({ summary: "<p>Full</p>", content: "<p>Full</p>" });
+    expect(item(atom10(`<entry><content type="image/png">iVBORw0KGgo=</content></entry>`)).summary).toBeNull();
+  });
+
+  it("turns a second RSS description into content", () => {
+    expect(item(rss20(`<item><description>one</description><description>two</description></item>`))).toMatchObject({ summary: "one", content: "two" });
+  });
+
+  it("reads the RSS core element despite same-named extension elements", () => {
+    const f = parseFeed(`<rss version="2.0" xmlns:szf="http://schemas.pocketsoap.com/rss/myDescModule/" xmlns:l="http://purl.org/rss/1.0/modules/link/" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><channel><item>
+      <l:link rdf:resource="http://wrong/"/><szf:description>wrong</szf:description><description>correct description</description><szf:description>wrong</szf:description><link>http://right/</link></item></channel></rss>`);
+    expect(f.items[0]).toMatchObject({ summary: "correct description", link: "http://right/" });
+  });
+
+  it("treats element names case-insensitively and honours prefixed RSS 1.0 elements", () => {
+    expect(parseFeed(`<rss><channel><TiTlE>Example title</TiTlE></channel></rss>`).title).toBe("Example title");
+    const f = parseFeed(`<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:rss="http://purl.org/rss/1.0/"><rss:channel><rss:title>T</rss:title></rss:channel><rss:item rdf:about="http://e.com/1"><rss:description>d</rss:description></rss:item></rdf:RDF>`);
+    expect(f.title).toBe("T");
+    expect(f.items[0]).toMatchObject({ id: "http://e.com/1", summary: "d" });
+  });
+
+  it("reads iTunes categories (nested) and keywords as categories, and iTunes summaries", () => {
+    const i = item(`<rss xmlns:itunes="http://www.itunes.com/DTDs/Podcast-1.0.dtd"><channel><item><itunes:category text="Technology"><itunes:category text="Gadgets"/></itunes:category>
+      <itunes:keywords>crypto, regulation</itunes:keywords><itunes:summary>Example summary</itunes:summary><itunes:author>Host</itunes:author></item></channel></rss>`);
+    expect(i).toMatchObject({ categories: ["Technology", "Gadgets", "crypto", "regulation"], summary: "Example summary", authors: ["Host"] });
+  });
+
+  it("keeps empty elements as empty strings", () => {
+    const f = parseFeed(`<rss version="2.0"><channel><description/><link>http://example.com/</link></channel></rss>`);
+    expect(f).toMatchObject({ description: "", link: "http://example.com/" });
+  });
+
+  it("lets the last date element win, as feedparser does", () => {
+    const f = parseFeed(rss20(`<dc:date>2002-09-28T21:00:02Z</dc:date><lastBuildDate>Sat, 28 Sep 2002 21:00:02 GMT</lastBuildDate><dcterms:modified>2002-09-28T20:01:19Z</dcterms:modified>`,
+      ` xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"`));
+    expect(f.updated).toBe("2002-09-28T20:01:19.000Z");
+  });
+
+  it("reads <item> entries in an Atom feed and an underscore xml:lang", () => {
+    const f = parseFeed(`<feed version="0.3" xmlns="http://purl.org/atom/ns#" xml:lang="en_US"><item><title>x</title></item></feed>`);
+    expect(f.language).toBe("en-US");
+    expect(f.items).toHaveLength(1);
+  });
+
+  it("decodes every HTML 4 entity in text, with HTML 4 values", () => {
+    expect(parseFeed(`<rss><channel><title>testing &lang;&rang; &aacute; &#x1d54f; &doesnotexist; entity</title></channel></rss>`).title).toBe(
+      "testing \u2329\u232a á 𝕏 &doesnotexist; entity",
+    );
+  });
+
+  it("maps windows-1252 C1 characters and falls back from bad UTF-8", () => {
+    expect(parseFeed(rss20(`<item><description>don\u0092t</description></item>`)).items[0]!.summary).toBe("don’t");
+    const bytes = new Uint8Array([...Buffer.from(`<?xml version="1.0" encoding="utf-8"?><rss><channel><title>caf`), 0xe9, ...Buffer.from(`</title></channel></rss>`)]);
+    expect(parseFeed(bytes).title).toBe("café");
+  });
+
+  it("decodes EBCDIC feeds", () => {
+    const cp037 = (s: string) => new Uint8Array([...s].map((ch) => CP037_ENCODE.get(ch)!));
+    expect(parseFeed(cp037(`<?xml version="1.0" encoding="cp037"?><rss><channel><title>EBCDIC feed</title></channel></rss>`)).title).toBe("EBCDIC feed");
+  });
+});
+
+// Inverse of cp037 for the ASCII characters the EBCDIC fixture uses.
+const CP037_ENCODE = new Map<string, number>(
+  Object.entries({
+    " ": 0x40, "<": 0x4c, "?": 0x6f, ">": 0x6e, "=": 0x7e, '"': 0x7f, "/": 0x61, ".": 0x4b, "0": 0xf0, "1": 0xf1, "3": 0xf3, "7": 0xf7,
+    a: 0x81, b: 0x82, c: 0x83, d: 0x84, e: 0x85, f: 0x86, g: 0x87, h: 0x88, i: 0x89, l: 0x93, m: 0x94, n: 0x95, o: 0x96, p: 0x97,
+    r: 0x99, s: 0xa2, t: 0xa3, v: 0xa5, x: 0xa7, B: 0xc2, C: 0xc3, D: 0xc4, E: 0xc5, I: 0xc9,
+  }),
+);

@@ -100,7 +100,8 @@ function detectFormat(root: XmlElement): Format | null {
   if (root.local === "rss") return "rss";
   if (root.key === "rdf:rdf" || root.local === "rdf") return "rdf";
   if (root.local === "feed") return "atom";
-  if (root.local === "channel") return childElements(root).some((c) => c.local === "item" || c.local === "title") ? (hasAttr(root, "href") ? "cdf" : "rss") : "cdf";
+  // A bare <channel> root is CDF when it carries CDF's HREF attribute, else a headless RSS channel.
+  if (root.local === "channel") return hasAttr(root, "href") ? "cdf" : "rss";
   return null;
 }
 
@@ -159,20 +160,19 @@ interface Construct {
 }
 
 /** Reads an element's value with its content type, the way feedparser decides text vs HTML. */
-function readConstruct(el: XmlElement, ctx: Ctx, defaultHtml: boolean): Construct | null {
+function readConstruct(el: XmlElement, ctx: Ctx, defaultHtml: boolean): Construct {
   const type = (el.nattrs["type"] ?? "").trim().toLowerCase();
   const mode = (el.nattrs["mode"] ?? "").trim().toLowerCase();
   const hasElements = el.children.some((c) => typeof c !== "string");
   let html = defaultHtml;
   let value: string;
   const isXhtml = type === "xhtml" || type === "application/xhtml+xml" || mode === "xml";
-  if (ctx.format === "atom" || type || mode) {
-    if (type === "text" || type === "text/plain") html = false;
-    else if (type === "html" || type === "text/html" || isXhtml) html = true;
-    else if (type && !type.includes("xml") && !type.startsWith("text/")) html = defaultHtml;
-    else if (type.startsWith("text/")) html = false;
-    else if (ctx.format === "atom" && !type) html = false;
-  }
+  // Atom text constructs default to plain text; RSS-family fields default per field.
+  const atomish = ctx.format === "atom" && (el.key.startsWith("atom:") || !el.key.includes(":"));
+  if (type === "text" || type === "text/plain") html = false;
+  else if (type === "html" || type === "text/html" || isXhtml) html = true;
+  else if (type.startsWith("text/")) html = false;
+  else if (!type && atomish) html = false;
   if (isXhtml || hasElements) {
     const kidsEls = childElements(el);
     const onlyDiv =
@@ -192,7 +192,7 @@ function readConstruct(el: XmlElement, ctx: Ctx, defaultHtml: boolean): Construc
     value = textOf(el);
   }
   // RSS leaves it to the reader to guess whether a field carries HTML.
-  if (!html && ctx.format !== "atom" && (looksLikeHtml(value) || hasDangerousMarkup(value))) html = true;
+  if (!html && !atomish && (looksLikeHtml(value) || hasDangerousMarkup(value))) html = true;
   return { value: value.trim(), html, base: el.base };
 }
 
@@ -262,12 +262,19 @@ function lengthOf(v: string | undefined): number | null {
   return Number.isFinite(n) && n >= 0 ? n : null;
 }
 
+/** feedparser copies content into a missing summary when the content is text or (X)HTML. */
+function textLike(el: XmlElement): boolean {
+  const type = (el.nattrs["type"] ?? "").trim().toLowerCase();
+  return ["", "text", "html", "xhtml", "text/plain", "text/html", "application/xhtml+xml"].includes(type);
+}
+
 // ---- Atom ----
 
 function atomLinks(el: XmlElement, ctx: Ctx): Array<{ rel: string; href: string; type: string | null; length: number | null; el: XmlElement }> {
   return kids(el, "atom:link", ctx)
-    .map((l) => ({ l, raw: (l.nattrs["href"] ?? textOf(l)).trim() }))
-    .filter(({ raw }) => raw !== "" && !isUnsafeUrl(raw))
+    // An empty href is a reference to the base itself.
+    .map((l) => ({ l, raw: (l.nattrs["href"] ?? textOf(l)).trim(), hasHref: l.nattrs["href"] !== undefined }))
+    .filter(({ raw, hasHref, l }) => (raw !== "" || (hasHref && l.base)) && !isUnsafeUrl(raw))
     .map(({ l, raw }) => ({
       rel: (l.nattrs["rel"] ?? "alternate").trim().toLowerCase(),
       href: resolveAgainst(raw, l.base),
@@ -297,7 +304,7 @@ function readAtom(root: XmlElement, ctx: Ctx): ParsedFeed {
   const entries = childElements(root).filter((c) => matches(c, "atom:entry", ctx) || matches(c, "atom:item", ctx));
   return {
     title: fieldText(root, ["atom:title", "dc:title"], ctx),
-    link: atomAlternate(root, ctx) ?? atomLinks(root, ctx)[0]?.href ?? null,
+    link: atomAlternate(root, ctx),
     description: fieldHtml(root, ["atom:subtitle", "atom:tagline", "dc:description"], ctx, false),
     language: langOf(root.lang) ?? plain(kid(root, ["dc:language"], ctx)),
     updated:
@@ -310,13 +317,16 @@ function readAtom(root: XmlElement, ctx: Ctx): ParsedFeed {
 function readAtomEntry(e: XmlElement, ctx: Ctx): ParsedFeedItem {
   const links = atomLinks(e, ctx);
   const published = dateOf(e, ["atom:published", "atom:issued", "dcterms:issued"], ctx);
-  const contentEl = kids(e, "atom:content", ctx).find((c) => c.nattrs["src"] === undefined) ?? null;
+  const contentEl =
+    kids(e, "atom:content", ctx).find((c) => c.nattrs["src"] === undefined) ?? kid(e, ["content:encoded", "xhtml:body"], ctx);
+  const content = contentEl ? asHtml(readConstruct(contentEl, ctx, contentEl.key !== "atom:content")) : null;
+  const summaryEl = kid(e, ["atom:summary", "dc:description"], ctx);
   return {
     id: idOf(kid(e, ["atom:id"], ctx)),
     title: fieldText(e, ["atom:title", "dc:title"], ctx),
-    link: atomAlternate(e, ctx) ?? links.find((l) => l.rel !== "enclosure")?.href ?? null,
-    summary: fieldHtml(e, ["atom:summary", "dc:description"], ctx, false),
-    content: contentEl ? asHtml(readConstruct(contentEl, ctx, false)) : fieldHtml(e, ["content:encoded", "xhtml:body"], ctx),
+    link: atomAlternate(e, ctx),
+    summary: summaryEl ? asHtml(readConstruct(summaryEl, ctx, false)) : contentEl && textLike(contentEl) ? content : null,
+    content,
     published,
     updated: dateOf(e, ["atom:updated", "atom:modified", "dc:date", "dcterms:modified"], ctx) ?? published,
     authors: atomPeople(e, ctx),
@@ -367,12 +377,13 @@ function readRssItem(item: XmlElement, ctx: Ctx): ParsedFeedItem {
   const descriptions = kids(item, "description", ctx).filter(textOrMarkup);
   const contentEl = kid(item, ["content:encoded", "xhtml:body", "body", "fullitem", "atom:content"], ctx) ?? descriptions[1] ?? null;
   const summaryEl = descriptions[0] ?? kid(item, ["dc:description", "atom:summary", "itunes:summary"], ctx);
+  const content = contentEl ? asHtml(readConstruct(contentEl, ctx, true)) : null;
   return {
     id: guid ?? about ?? null,
     title: fieldText(item, ["title", "dc:title", "atom:title"], ctx),
-    link: rssLink(item, ctx) ?? atomAlternate(item, ctx) ?? permalink ?? (about && /^https?:/i.test(about) ? about : null),
-    summary: summaryEl ? asHtml(readConstruct(summaryEl, ctx, true)) : null,
-    content: contentEl ? asHtml(readConstruct(contentEl, ctx, true)) : null,
+    link: rssLink(item, ctx) ?? atomAlternate(item, ctx) ?? permalink,
+    summary: summaryEl ? asHtml(readConstruct(summaryEl, ctx, true)) : contentEl && textLike(contentEl) ? content : null,
+    content,
     published,
     updated: dateOf(item, ["dc:date", "dcterms:modified", "atom:updated", "lastbuilddate"], ctx) ?? published,
     authors: unique([
@@ -390,13 +401,11 @@ function readRssItem(item: XmlElement, ctx: Ctx): ParsedFeedItem {
       ...kids(item, "itunes:keywords", ctx).flatMap((k) => textOf(k).split(",").map((w) => trimmed(w))),
     ]),
     enclosures: [
-      ...kids(item, "enclosure", ctx)
-        .filter((e) => trimmed(e.nattrs["url"]) && !isUnsafeUrl(e.nattrs["url"]!))
-        .map((e) => ({
-          url: resolveAgainst(e.nattrs["url"]!.trim(), e.base),
-          type: trimmed(e.nattrs["type"]),
-          length: lengthOf(e.nattrs["length"]),
-        })),
+      ...kids(item, "enclosure", ctx).flatMap((e) => {
+        // feedparser accepts url, uri or href for the enclosure address.
+        const url = resolved(e.nattrs["url"] ?? e.nattrs["uri"] ?? e.nattrs["href"] ?? null, e.base);
+        return url ? [{ url, type: trimmed(e.nattrs["type"]), length: lengthOf(e.nattrs["length"]) }] : [];
+      }),
       ...atomLinks(item, ctx)
         .filter((l) => l.rel === "enclosure")
         .map((l) => ({ url: l.href, type: l.type, length: l.length })),
@@ -437,7 +446,7 @@ function readCdf(root: XmlElement, ctx: Ctx): ParsedFeed {
   return {
     title: fieldText(root, ["title"], ctx),
     link: resolved(root.nattrs["href"] ?? null, root.base),
-    description: fieldHtml(root, ["abstract", "description"], ctx),
+    description: fieldHtml(root, ["abstract", "description"], ctx, false),
     language: langOf(root.lang),
     updated: parseFeedDate(root.nattrs["lastmod"]),
     items: items.map((i) => {
@@ -446,7 +455,7 @@ function readCdf(root: XmlElement, ctx: Ctx): ParsedFeed {
         id: null,
         title: fieldText(i, ["title"], ctx),
         link: resolved(i.nattrs["href"] ?? null, i.base),
-        summary: fieldHtml(i, ["abstract", "description"], ctx),
+        summary: fieldHtml(i, ["abstract", "description"], ctx, false),
         content: null,
         published: null,
         updated,

@@ -31,7 +31,7 @@ const ACCEPTABLE_ATTRIBUTES = [
   "repeat-min", "replace", "required", "rev", "rightspacing", "rows", "rowspan", "rules", "scope",
   "selected", "shape", "size", "span", "src", "start", "step", "summary", "suppress", "tabindex", "target",
   "template", "title", "toppadding", "type", "unselectable", "usemap", "urn", "valign", "value", "variable",
-  "volume", "vspace", "vrml", "width", "wrap", "xml:lang", "style",
+  "volume", "vspace", "vrml", "width", "wrap", "xml:lang", "style", "srcset",
 ];
 
 const ACCEPTABLE_SCHEMES = [
@@ -109,6 +109,17 @@ export function sanitizeFeedHtml(html: string, baseUrl?: string | null): string 
           if (key === "style") {
             const css = sanitizeCss(decodeHTML(v));
             if (css) next[key] = css;
+            continue;
+          }
+          if (key === "srcset") {
+            const candidates = decodeHTML(v).split(",").map((c) => c.trim()).filter(Boolean);
+            if (candidates.some((c) => isUnsafeUrl(c))) continue;
+            next[key] = candidates
+              .map((c) => {
+                const [url, ...descriptor] = c.split(/\s+/);
+                return [urljoin(baseUrl, url!), ...descriptor].join(" ");
+              })
+              .join(", ");
             continue;
           }
           if (URI_ATTRIBUTES.has(key)) {

@@ -345,7 +345,8 @@ class Reader {
       nattrs[(acp ? acp + ":" : "") + al.toLowerCase()] = v;
     }
     const parentBase = parent ? parent.base : this.baseUrl;
-    const xmlBase = nattrs["xml:base"];
+    // feedparser also honours a plain "base" attribute (CDF uses one).
+    const xmlBase = nattrs["xml:base"] ?? nattrs["base"];
     const base = xmlBase !== undefined ? urljoin(parentBase, xmlBase) : parentBase;
     const lang = nattrs["xml:lang"] ?? (parent ? parent.lang : null);
     const el: XmlElement = {

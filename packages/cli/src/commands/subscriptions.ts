@@ -1,0 +1,132 @@
+import { parseArgs } from "node:util";
+import { loadConfig } from "@regradar/shared";
+import {
+  createSubscription, listSubscriptions, removeSubscription, SubscriptionValidationError, testSubscription,
+  type SubscriptionSummary,
+} from "@regradar/alerter";
+import { CliError, printJson } from "../cli-error.js";
+import { openRuntime, type Runtime } from "../runtime.js";
+import { openAlertChannels, openSubscriptionStore, subscriptionsContext } from "../alerting.js";
+
+const USAGE = `usage: regradar subscriptions add --name <n> --channel webhook|email|slack|telegram --target <url|address|chat>
+         [--secret <s>] [--owner <contact>] [--query <text>] [--jurisdiction <CC>]... [--action <a>]... [--entity <name>]...
+         [--authority <name>]... [--source <host>]... [--lang <code>]... [--min-score <x>]
+         [--mode instant|digest] [--every 15m|1h|daily@HH:MM] [--tz <IANA zone>] [--json]
+       regradar subscriptions list [--json]
+       regradar subscriptions remove <id> [--json]
+       regradar subscriptions test <id> [--json]`;
+
+/** The flags of `subscriptions add` as the input of createSubscription (validation happens there). */
+export function subscriptionInputFromArgs(argv: string[]): { input: Record<string, unknown>; json: boolean } {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: {
+      name: { type: "string" }, owner: { type: "string" }, channel: { type: "string" }, target: { type: "string" }, secret: { type: "string" },
+      query: { type: "string" }, jurisdiction: { type: "string", multiple: true }, action: { type: "string", multiple: true },
+      entity: { type: "string", multiple: true }, authority: { type: "string", multiple: true }, source: { type: "string", multiple: true },
+      lang: { type: "string", multiple: true }, "min-score": { type: "string" }, mode: { type: "string" }, every: { type: "string" },
+      tz: { type: "string" }, json: { type: "boolean" },
+    },
+  });
+  if (positionals.length) throw new CliError(`subscriptions add: unexpected argument ${JSON.stringify(positionals[0])}`);
+  let minScore: number | undefined;
+  if (values["min-score"] !== undefined) {
+    minScore = Number(values["min-score"]);
+    if (!Number.isFinite(minScore)) throw new CliError(`--min-score: expected a number, got ${JSON.stringify(values["min-score"])}`);
+  }
+  const input = {
+    name: values.name, owner: values.owner, channel: values.channel, target: values.target, secret: values.secret, query: values.query,
+    jurisdictions: values.jurisdiction, actions: values.action, entities: values.entity, authorities: values.authority,
+    sources: values.source, languages: values.lang, minScore, mode: values.mode, every: values.every, timezone: values.tz,
+  };
+  return { input: Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)), json: Boolean(values.json) };
+}
+
+function describe(s: SubscriptionSummary): string {
+  const f = s.filters;
+  const filters = [
+    s.query ? `query "${s.query}"` : "", f.jurisdictions.length ? `jurisdiction ${f.jurisdictions.join("|")}` : "",
+    f.actions.length ? `action ${f.actions.join("|")}` : "", f.entities.length ? `entity ${f.entities.join("|")}` : "",
+    f.authorities.length ? `authority ${f.authorities.join("|")}` : "", f.sources.length ? `source ${f.sources.join("|")}` : "",
+    f.languages.length ? `lang ${f.languages.join("|")}` : "", f.minScore !== null ? `score >= ${f.minScore}` : "",
+  ].filter(Boolean).join(", ") || "everything";
+  const d = s.deliveries;
+  const last = d.lastDeliveryAt ? `last ${d.lastStatus} ${d.lastDeliveryAt}` : "no deliveries yet";
+  return `${s.id}  ${s.name}${s.active ? "" : " (inactive)"}\n  ${s.channel} -> ${s.target}, ${s.mode === "digest" ? `digest every ${s.every} (${s.timezone})` : "instant"}\n` +
+    `  matches: ${filters}\n  deliveries: ${d.sent} sent, ${d.failed} failed, ${d.pending} pending; ${last}`;
+}
+
+async function withSubscriptions<T>(fn: (rt: Runtime, ctx: ReturnType<typeof subscriptionsContext>) => Promise<T>): Promise<T> {
+  const config = loadConfig(process.env);
+  const rt = await openRuntime(config);
+  try {
+    const store = await openSubscriptionStore(rt);
+    try {
+      return await fn(rt, subscriptionsContext(rt, store));
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await rt.close();
+  }
+}
+
+/** regradar subscriptions add|list|remove|test (DESIGN.md contract 5). */
+export async function subscriptions(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  const jsonFlag = rest.includes("--json");
+  const idArg = () => {
+    const id = rest.find((a) => !a.startsWith("--"));
+    if (!id) throw new CliError(`subscriptions ${sub}: missing subscription id\n${USAGE}`);
+    return id;
+  };
+  switch (sub) {
+    case "add": {
+      const { input, json } = subscriptionInputFromArgs(rest);
+      const created = await withSubscriptions(async (_rt, ctx) => {
+        try {
+          return await createSubscription(ctx, input);
+        } catch (err) {
+          if (err instanceof SubscriptionValidationError) throw new CliError(err.message);
+          throw err;
+        }
+      });
+      // The one time the webhook secret is shown: receivers need it to verify signatures.
+      if (json) printJson(created);
+      else process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
+      return;
+    }
+    case "list": {
+      const list = await withSubscriptions((_rt, ctx) => listSubscriptions(ctx));
+      if (jsonFlag) printJson(list);
+      else process.stdout.write(list.length ? `${list.map(describe).join("\n\n")}\n` : "no subscriptions\n");
+      return;
+    }
+    case "remove": {
+      const id = idArg();
+      const removed = await withSubscriptions((_rt, ctx) => removeSubscription(ctx, id));
+      if (!removed) throw new CliError(`no subscription ${id}`, 1);
+      if (jsonFlag) printJson({ removed: id });
+      else process.stdout.write(`removed ${id}\n`);
+      return;
+    }
+    case "test": {
+      const id = idArg();
+      const outcome = await withSubscriptions(async (rt, ctx) => {
+        const channels = openAlertChannels(rt);
+        try {
+          return await testSubscription({ ...ctx, send: channels.send }, id);
+        } finally {
+          channels.email.close();
+        }
+      });
+      if (!outcome) throw new CliError(`no subscription ${id}`, 1);
+      if (jsonFlag) printJson(outcome);
+      else process.stdout.write(outcome.ok ? `test alert delivered via ${outcome.channel} (delivery ${outcome.deliveryId})\n` : "");
+      if (!outcome.ok) throw new CliError(`test alert via ${outcome.channel} failed: ${outcome.error}`, 1);
+      return;
+    }
+    default:
+      throw new CliError(USAGE);
+  }
+}

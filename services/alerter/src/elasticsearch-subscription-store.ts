@@ -1,0 +1,228 @@
+import { Client, errors, type estypes } from "@elastic/elasticsearch";
+import { hammingDistance, simhashBands } from "@regradar/shared";
+import type { Subscription } from "./subscription.js";
+import type { AlertRecord, DeliveryRecord, DeliveryStats, DeliveryUpdate, SubscriptionStore } from "./subscription-store.js";
+
+export interface ElasticsearchSubscriptionStoreOptions {
+  url: string;
+  /** Index names; tests pass unique ones. */
+  subscriptionsIndex?: string;
+  alertsIndex?: string;
+  deliveriesIndex?: string;
+}
+
+const kw = { type: "keyword" } as const;
+const date = { type: "date" } as const;
+
+// Subscriptions are read whole and never searched by content: the document is stored, not indexed.
+const SUBSCRIPTION_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: "strict",
+  properties: { id: kw, createdAt: date, doc: { type: "object", enabled: false } },
+};
+const ALERT_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: "strict",
+  properties: {
+    subscriptionId: kw, articleId: kw, contentHash: kw, bands: kw, score: { type: "double" }, matchedAt: date, deliveryId: kw,
+  },
+};
+const DELIVERY_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: "strict",
+  properties: {
+    deliveryId: kw, subscriptionId: kw, kind: kw, articleIds: kw, status: kw, attempts: { type: "integer" },
+    lastError: { type: "text", index: false }, createdAt: date, sentAt: date,
+  },
+};
+
+const MAX_DIGEST_ARTICLES = 1_000;
+const MAX_CANDIDATES = 1_000;
+const MAX_SUBSCRIPTIONS = 10_000;
+
+const isStatus = (err: unknown, status: number) => err instanceof errors.ResponseError && err.statusCode === status;
+const alertId = (subscriptionId: string, articleId: string) => `${subscriptionId}-${articleId}`;
+
+/**
+ * Subscriptions, alert records and the delivery log as three Elasticsearch indices. Insert-if-absent
+ * is `op_type: create` with a deterministic id (409 = already there). Alert records become
+ * searchable on refresh, so the near-duplicate check refreshes the alerts index first.
+ */
+export class ElasticsearchSubscriptionStore implements SubscriptionStore {
+  readonly kind = "elasticsearch" as const;
+  readonly subscriptionsIndex: string;
+  readonly alertsIndex: string;
+  readonly deliveriesIndex: string;
+
+  constructor(private readonly client: Client, opts: Omit<ElasticsearchSubscriptionStoreOptions, "url"> = {}, private readonly ownsClient = false) {
+    this.subscriptionsIndex = opts.subscriptionsIndex ?? "regradar-subscriptions";
+    this.alertsIndex = opts.alertsIndex ?? "regradar-alerts";
+    this.deliveriesIndex = opts.deliveriesIndex ?? "regradar-deliveries";
+  }
+
+  async init(): Promise<void> {
+    for (const [index, mappings] of [
+      [this.subscriptionsIndex, SUBSCRIPTION_MAPPINGS], [this.alertsIndex, ALERT_MAPPINGS], [this.deliveriesIndex, DELIVERY_MAPPINGS],
+    ] as const) {
+      if (await this.client.indices.exists({ index })) continue;
+      try {
+        await this.client.indices.create({ index, settings: { number_of_shards: 1, number_of_replicas: 0 }, mappings });
+      } catch (err) {
+        if (!(err instanceof errors.ResponseError && err.body?.error?.type === "resource_already_exists_exception")) throw err;
+      }
+    }
+    await this.client.cluster.health({ index: [this.subscriptionsIndex, this.alertsIndex, this.deliveriesIndex], wait_for_status: "yellow", timeout: "30s" });
+  }
+
+  async putSubscription(sub: Subscription): Promise<void> {
+    // Subscription writes are rare and must be visible to the next list (the matchers' reload).
+    await this.client.index({ index: this.subscriptionsIndex, id: sub.id, document: { id: sub.id, createdAt: sub.createdAt, doc: sub }, refresh: "wait_for" });
+  }
+
+  async getSubscription(id: string): Promise<Subscription | null> {
+    try {
+      const res = await this.client.get<{ doc: Subscription }>({ index: this.subscriptionsIndex, id });
+      return res._source?.doc ?? null;
+    } catch (err) {
+      if (isStatus(err, 404)) return null;
+      throw err;
+    }
+  }
+
+  async listSubscriptions(): Promise<Subscription[]> {
+    const res = await this.client.search<{ doc: Subscription }>({
+      index: this.subscriptionsIndex, size: MAX_SUBSCRIPTIONS, query: { match_all: {} }, sort: [{ createdAt: "asc" }, { id: "asc" }],
+    });
+    return res.hits.hits.map((h) => h._source!.doc);
+  }
+
+  async removeSubscription(id: string): Promise<boolean> {
+    try {
+      await this.client.delete({ index: this.subscriptionsIndex, id, refresh: "wait_for" });
+      return true;
+    } catch (err) {
+      if (isStatus(err, 404)) return false;
+      throw err;
+    }
+  }
+
+  async getAlert(subscriptionId: string, articleId: string): Promise<AlertRecord | null> {
+    try {
+      const res = await this.client.get<AlertRecord & { bands: string[] }>({ index: this.alertsIndex, id: alertId(subscriptionId, articleId) });
+      if (!res._source) return null;
+      const { bands: _bands, ...alert } = res._source;
+      return alert;
+    } catch (err) {
+      if (isStatus(err, 404)) return null;
+      throw err;
+    }
+  }
+
+  async recordAlert(a: AlertRecord): Promise<boolean> {
+    try {
+      await this.client.create({ index: this.alertsIndex, id: alertId(a.subscriptionId, a.articleId), document: { ...a, bands: simhashBands(a.contentHash) } });
+      return true;
+    } catch (err) {
+      if (isStatus(err, 409)) return false;
+      throw err;
+    }
+  }
+
+  async findNearDuplicateAlerts(subscriptionId: string, contentHash: string, maxBits: number): Promise<string[]> {
+    await this.client.indices.refresh({ index: this.alertsIndex });
+    const bands = simhashBands(contentHash);
+    const res = await this.client.search<{ articleId: string; contentHash: string }>({
+      index: this.alertsIndex, size: MAX_CANDIDATES, _source: ["articleId", "contentHash"],
+      query: { bool: { filter: [
+        { term: { subscriptionId } },
+        // Within maxBits bits, two hashes share at least 8 - maxBits of the 8 bands.
+        { bool: { should: bands.map((b) => ({ term: { bands: b } })), minimum_should_match: Math.max(1, bands.length - maxBits) } },
+      ] } },
+    });
+    return res.hits.hits.map((h) => h._source!).filter((s) => hammingDistance(s.contentHash, contentHash) <= maxBits).map((s) => s.articleId);
+  }
+
+  async claimDigest(subscriptionId: string, deliveryId: string, before: string): Promise<string[]> {
+    await this.client.updateByQuery({
+      index: this.alertsIndex, refresh: true, conflicts: "proceed",
+      query: { bool: { filter: [{ term: { subscriptionId } }, { range: { matchedAt: { lt: before } } }], must_not: [{ exists: { field: "deliveryId" } }] } },
+      script: { source: "ctx._source.deliveryId = params.d", params: { d: deliveryId } },
+    });
+    const res = await this.client.search<{ articleId: string }>({
+      index: this.alertsIndex, size: MAX_DIGEST_ARTICLES, _source: ["articleId"],
+      query: { bool: { filter: [{ term: { subscriptionId } }, { term: { deliveryId } }] } },
+      sort: [{ score: "desc" }, { matchedAt: "asc" }],
+    });
+    return res.hits.hits.map((h) => h._source!.articleId);
+  }
+
+  async ensureDelivery(d: DeliveryRecord): Promise<DeliveryRecord> {
+    try {
+      await this.client.create({ index: this.deliveriesIndex, id: d.deliveryId, document: d });
+      return d;
+    } catch (err) {
+      if (!isStatus(err, 409)) throw err;
+    }
+    return (await this.getDelivery(d.deliveryId))!;
+  }
+
+  async getDelivery(deliveryId: string): Promise<DeliveryRecord | null> {
+    try {
+      const res = await this.client.get<DeliveryRecord>({ index: this.deliveriesIndex, id: deliveryId });
+      return res._source ?? null;
+    } catch (err) {
+      if (isStatus(err, 404)) return null;
+      throw err;
+    }
+  }
+
+  async updateDelivery(deliveryId: string, u: DeliveryUpdate): Promise<void> {
+    await this.client.update({ index: this.deliveriesIndex, id: deliveryId, doc: u, retry_on_conflict: 3 });
+  }
+
+  async listDeliveries(subscriptionId: string, limit: number): Promise<DeliveryRecord[]> {
+    await this.client.indices.refresh({ index: this.deliveriesIndex });
+    const res = await this.client.search<DeliveryRecord>({
+      index: this.deliveriesIndex, size: limit, query: { term: { subscriptionId } }, sort: [{ createdAt: "desc" }, { deliveryId: "asc" }],
+    });
+    return res.hits.hits.map((h) => h._source!);
+  }
+
+  async deliveryStats(): Promise<Map<string, DeliveryStats>> {
+    await this.client.indices.refresh({ index: this.deliveriesIndex });
+    const res = await this.client.search({
+      index: this.deliveriesIndex, size: 0,
+      aggs: {
+        subs: {
+          terms: { field: "subscriptionId", size: MAX_SUBSCRIPTIONS },
+          aggs: {
+            status: { terms: { field: "status", size: 10 } },
+            last: { top_hits: { size: 1, sort: [{ createdAt: "desc" }], _source: ["status", "sentAt", "createdAt"] } },
+          },
+        },
+      },
+    });
+    type Bucket = { key: string; status: { buckets: Array<{ key: string; doc_count: number }> }; last: { hits: { hits: Array<{ _source: DeliveryRecord }> } } };
+    const buckets = ((res.aggregations?.subs as { buckets?: Bucket[] } | undefined)?.buckets) ?? [];
+    return new Map(buckets.map((b) => {
+      const count = (s: string) => b.status.buckets.find((x) => x.key === s)?.doc_count ?? 0;
+      const last = b.last.hits.hits[0]?._source;
+      return [b.key, {
+        sent: count("sent"), failed: count("failed"), pending: count("pending") + count("retrying"),
+        lastDeliveryAt: last ? last.sentAt ?? last.createdAt : null, lastStatus: last?.status ?? null,
+      }];
+    }));
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) await this.client.close();
+  }
+
+  /** Deletes the three indices (tests). */
+  async drop(): Promise<void> {
+    await this.client.indices.delete({ index: [this.subscriptionsIndex, this.alertsIndex, this.deliveriesIndex], ignore_unavailable: true });
+  }
+}
+
+/** A store that owns its client and closes it. Call init() before use. */
+export function openElasticsearchSubscriptionStore(opts: ElasticsearchSubscriptionStoreOptions, client?: Client): ElasticsearchSubscriptionStore {
+  const own = !client;
+  return new ElasticsearchSubscriptionStore(client ?? new Client({ node: opts.url, requestTimeout: 30_000 }), opts, own);
+}

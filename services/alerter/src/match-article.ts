@@ -1,0 +1,76 @@
+import { NEAR_DUPLICATE_BITS, type StoredArticle } from "@regradar/shared";
+import type { ArticleStore } from "@regradar/indexer";
+import type { CompiledSubscriptionsCache } from "./subscription-cache.js";
+import type { Subscription } from "./subscription.js";
+import { instantDeliveryId, type DeliveryRecord, type SubscriptionStore } from "./subscription-store.js";
+
+export interface MatchDeps {
+  articles: Pick<ArticleStore, "getArticles">;
+  subscriptions: SubscriptionStore;
+  compiled: CompiledSubscriptionsCache;
+  /** Queues a delivery; the delivery id is the job id, so a repeat is a no-op. */
+  enqueueDelivery(d: Pick<DeliveryRecord, "deliveryId" | "subscriptionId" | "articleIds">): Promise<void>;
+  now(): Date;
+}
+
+export interface MatchOutcome {
+  matched: number;
+  instant: number;
+  digest: number;
+  /** Already alerted (a replay), or a near-duplicate of an alerted story. */
+  repeats: number;
+  duplicates: number;
+}
+
+// An empty or very short text hashes to zero bits: such articles are not near-duplicates of each other.
+const EMPTY_HASH = "0".repeat(16);
+
+/** A copy of a story already alerted to this subscriber: by the indexer's verdict or by content hash. */
+async function alreadyAlertedStory(subs: SubscriptionStore, sub: Subscription, article: StoredArticle): Promise<boolean> {
+  if (article.duplicateOf && (await subs.getAlert(sub.id, article.duplicateOf))) return true;
+  if (!article.contentHash || article.contentHash === EMPTY_HASH) return false;
+  const near = await subs.findNearDuplicateAlerts(sub.id, article.contentHash, NEAR_DUPLICATE_BITS);
+  return near.some((id) => id !== article.id);
+}
+
+/** Instant alerts: the delivery record first, then the job, both idempotent by the delivery id. */
+async function ensureInstantDelivery(deps: MatchDeps, sub: Subscription, article: StoredArticle): Promise<void> {
+  const record = await deps.subscriptions.ensureDelivery({
+    deliveryId: instantDeliveryId(sub.id, article.id), subscriptionId: sub.id, kind: "instant", articleIds: [article.id],
+    status: "pending", attempts: 0, lastError: null, createdAt: deps.now().toISOString(), sentAt: null,
+  });
+  // A finished delivery stays finished; an unfinished one may never have been queued (crash right after recording).
+  if (record.status === "pending" || record.status === "retrying") await deps.enqueueDelivery(record);
+}
+
+/**
+ * Matches one indexed article against every active subscription and records each new
+ * (subscription, article) pair once: instant ones go to the delivery queue, digest ones wait
+ * for their window. Safe to repeat: a replay finds its records and only re-queues what was
+ * recorded but not yet delivered.
+ */
+export async function matchArticle(articleId: string, deps: MatchDeps): Promise<MatchOutcome> {
+  const [article] = await deps.articles.getArticles([articleId]);
+  // The indexer queues the id after the write, so a missing article is a lagging replica: retry.
+  if (!article) throw new Error(`article ${articleId} is not in the store`);
+  const compiled = await deps.compiled.get();
+  const matches = compiled.match(article);
+  const outcome: MatchOutcome = { matched: matches.length, instant: 0, digest: 0, repeats: 0, duplicates: 0 };
+  for (const sub of matches) {
+    const existing = await deps.subscriptions.getAlert(sub.id, article.id);
+    if (!existing) {
+      if (await alreadyAlertedStory(deps.subscriptions, sub, article)) { outcome.duplicates++; continue; }
+      const recorded = await deps.subscriptions.recordAlert({
+        subscriptionId: sub.id, articleId: article.id, contentHash: article.contentHash, score: article.score,
+        matchedAt: deps.now().toISOString(), deliveryId: sub.mode === "instant" ? instantDeliveryId(sub.id, article.id) : null,
+      });
+      if (!recorded) outcome.repeats++;
+      else if (sub.mode === "instant") outcome.instant++;
+      else outcome.digest++;
+    } else {
+      outcome.repeats++;
+    }
+    if (sub.mode === "instant") await ensureInstantDelivery(deps, sub, article);
+  }
+  return outcome;
+}

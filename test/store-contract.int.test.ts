@@ -1,0 +1,419 @@
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Client } from "@elastic/elasticsearch";
+import { afterAll, beforeAll } from "vitest";
+import { NEAR_DUPLICATE_BITS, type SearchQuery, type SearchResult } from "@regradar/shared";
+import { openElasticsearchStore, SqliteArticleStore, type ArticleStore, type ElasticsearchArticleStore, type UpsertDocument } from "@regradar/indexer";
+import {
+  ALL, ORIGINALS, articleDoc, binancePh, chinese, koreaBan, priceTalk, secEtf, seed, seedCopy, undated,
+} from "./support/article-fixtures.js";
+import { describe, expect, inject, test } from "./support/fixtures.js";
+
+// One prefix per test file: indices and templates of parallel or earlier runs never collide.
+const PREFIX = `rr-test-${randomUUID().slice(0, 8)}`;
+let esClient: Client;
+let tmpRoot: string;
+let serial = 0;
+const opened: ArticleStore[] = [];
+
+beforeAll(async () => {
+  esClient = new Client({ node: inject("elasticsearchUrl") });
+  tmpRoot = await mkdtemp(path.join(os.tmpdir(), "regradar-contract-"));
+});
+
+afterAll(async () => {
+  for (const store of opened) {
+    await store.close();
+    if (store.kind === "elasticsearch") await (store as ElasticsearchArticleStore).destroy();
+  }
+  await esClient.close();
+  await rm(tmpRoot, { recursive: true, force: true });
+});
+
+interface StoreCase {
+  name: "sqlite" | "elasticsearch";
+  open(): Promise<ArticleStore>;
+  /** A second handle on the same index, as another process (the API) would hold. */
+  reader(store: ArticleStore): Promise<ArticleStore>;
+}
+
+const sqliteFiles = new WeakMap<ArticleStore, string>();
+
+const STORES: StoreCase[] = [
+  {
+    name: "sqlite",
+    async open() {
+      const file = path.join(tmpRoot, `store-${++serial}.db`);
+      const store = new SqliteArticleStore(file);
+      await store.init();
+      opened.push(store);
+      sqliteFiles.set(store, file);
+      return store;
+    },
+    async reader(store) {
+      const reader = new SqliteArticleStore(sqliteFiles.get(store)!);
+      opened.push(reader);
+      return reader;
+    },
+  },
+  {
+    name: "elasticsearch",
+    async open() {
+      const store = openElasticsearchStore({ url: inject("elasticsearchUrl"), index: `${PREFIX}-${++serial}` }, esClient);
+      await store.init();
+      opened.push(store);
+      return store;
+    },
+    async reader(store) {
+      // Not pushed to `opened`: destroying the writer's index is enough.
+      return openElasticsearchStore({ url: inject("elasticsearchUrl"), index: (store as ElasticsearchArticleStore).alias }, esClient);
+    },
+  },
+];
+
+/** The fixture set as the indexer would leave it: originals first, then the copy that points at its original. */
+async function loaded(open: () => Promise<ArticleStore>): Promise<ArticleStore> {
+  const store = await open();
+  expect((await store.upsertArticles(ORIGINALS)).created).toHaveLength(ORIGINALS.length);
+  expect((await store.upsertArticles([seedCopy])).created).toEqual([seedCopy.id]);
+  return store;
+}
+
+const ids = (r: SearchResult) => r.hits.map((h) => h.id);
+const idSet = (r: SearchResult) => [...ids(r)].sort();
+const sorted = (...docs: UpsertDocument[]) => docs.map((d) => d.id).sort();
+const ALL_BY_DATE = [priceTalk, secEtf, binancePh, koreaBan, seedCopy, seed, chinese, undated].map((d) => d.id);
+
+describe.each(STORES)("ArticleStore contract: $name", ({ name, open, reader }) => {
+  let store: ArticleStore;
+  beforeAll(async () => { store = await loaded(open); });
+
+  const search = (q: SearchQuery) => store.search({ limit: 100, ...q });
+
+  describe("full text", () => {
+    test("a Chinese word finds the articles that contain it, in Chinese and in English text", async () => {
+      expect(idSet(await search({ text: "火币" }))).toEqual(sorted(seed, chinese, seedCopy));
+    });
+
+    test("Chinese phrases match as runs of characters", async () => {
+      expect(idSet(await search({ text: "监管" }))).toEqual(sorted(chinese));
+      expect(idSet(await search({ text: "\"监管要求\"" }))).toEqual(sorted(chinese));
+      expect(idSet(await search({ text: "\"要求监管\"" }))).toEqual([]);
+    });
+
+    test("terms are AND-ed, plurals fold to the singular", async () => {
+      expect(idSet(await search({ text: "wechat telegram" }))).toEqual(sorted(seed, seedCopy));
+      expect(idSet(await search({ text: "bitcoin etf" }))).toEqual(sorted(secEtf));
+      expect(idSet(await search({ text: "licence" }))).toEqual(sorted(binancePh, undated));
+      expect(idSet(await search({ text: "licences" }))).toEqual(sorted(binancePh, undated));
+      expect(idSet(await search({ text: "nosuchword bitcoin" }))).toEqual([]);
+    });
+
+    test("\"quoted phrases\" match words in order", async () => {
+      expect(idSet(await search({ text: "spot bitcoin" }))).toEqual(sorted(secEtf, priceTalk));
+      expect(idSet(await search({ text: "\"spot bitcoin\"" }))).toEqual(sorted(secEtf));
+      expect(idSet(await search({ text: "\"exchange-traded funds\"" }))).toEqual(sorted(secEtf));
+    });
+
+    test("-term excludes, a | b and a OR b accept either", async () => {
+      expect(idSet(await search({ text: "bitcoin -etf" }))).toEqual(sorted(seed, seedCopy, priceTalk, koreaBan));
+      expect(idSet(await search({ text: "bitcoin -\"spot bitcoin\" -telegram" }))).toEqual(sorted(priceTalk, koreaBan));
+      expect(idSet(await search({ text: "binance | upbit" }))).toEqual(sorted(binancePh, koreaBan));
+      expect(idSet(await search({ text: "binance OR upbit" }))).toEqual(sorted(binancePh, koreaBan));
+      expect(idSet(await search({ text: "exchange binance | upbit" }))).toEqual(sorted(binancePh, koreaBan));
+    });
+
+    test("only exclusions: everything else, newest first", async () => {
+      const r = await search({ text: "-bitcoin" });
+      expect(ids(r)).toEqual([binancePh, chinese, undated].map((d) => d.id));
+    });
+
+    test("diacritics fold like SQLite's tokenizer", async () => {
+      expect(idSet(await search({ text: "regulateur" }))).toEqual(sorted(undated));
+    });
+
+    test("relevance ranking returns every match; title matches count more", async () => {
+      const r = await search({ text: "binance" });
+      expect(idSet(r)).toEqual(sorted(binancePh));
+      const beijing = await search({ text: "beijing" });
+      expect(idSet(beijing)).toEqual(sorted(seed, seedCopy));
+    });
+  });
+
+  describe("filters", () => {
+    test.each<[string, SearchQuery, UpsertDocument[]]>([
+      ["jurisdictions", { jurisdictions: ["CN"] }, [seed, chinese, seedCopy]],
+      ["jurisdictions (any of)", { jurisdictions: ["PH", "KR"] }, [binancePh, koreaBan]],
+      ["authorities", { authorities: ["U.S. Securities and Exchange Commission"] }, [secEtf]],
+      ["actions", { actions: ["licensing"] }, [secEtf, undated]],
+      ["entities", { entities: ["Huobi"] }, [seed, chinese, seedCopy]],
+      ["sources", { sources: ["news.example.com"] }, [seed, binancePh, undated]],
+      ["langs", { langs: ["zh"] }, [chinese]],
+      ["relevant: false", { relevant: false }, [priceTalk]],
+      ["relevant: true", { relevant: true }, ALL.filter((d) => d !== priceTalk)],
+      ["since/until", { since: "2018-01-01", until: "2023-12-31T23:59:59Z" }, [koreaBan, binancePh]],
+      ["since only", { since: "2024-01-11T00:00:00Z" }, [priceTalk]],
+      ["filters and text together", { text: "exchanges", jurisdictions: ["CN"], actions: ["platform_liability"] }, [seed, seedCopy]],
+    ])("%s", async (_label, query, expected) => {
+      const r = await search(query);
+      expect(idSet(r)).toEqual(sorted(...expected));
+      expect(r.total).toBe(expected.length);
+    });
+  });
+
+  test("sort by date: newest first, undated last", async () => {
+    expect(ids(await search({ sort: "date" }))).toEqual(ALL_BY_DATE);
+    expect(ids(await search({ text: "exchanges", sort: "date" }))).toEqual(ALL_BY_DATE.filter((id) => id !== chinese.id));
+  });
+
+  test("pagination: limit and offset over a stable order, total counts every match", async () => {
+    const page = await store.search({ sort: "date", limit: 3, offset: 3 });
+    expect(page.total).toBe(ALL.length);
+    expect(ids(page)).toEqual(ALL_BY_DATE.slice(3, 6));
+    expect(ids(await store.search({ sort: "date", limit: 3, offset: 6 }))).toEqual(ALL_BY_DATE.slice(6));
+    expect(ids(await store.search({}))).toHaveLength(ALL.length);
+  });
+
+  test("highlights wrap matches in <mark> and escape the rest", async () => {
+    const r = await search({ text: "火币" });
+    const hit = r.hits.find((h) => h.id === seed.id)!;
+    expect(hit.highlights.join(" ")).toContain("<mark>火币</mark>");
+    const etf = (await search({ text: "bitcoin" })).hits.find((h) => h.id === secEtf.id)!;
+    expect(etf.highlights[0]).toBe("SEC approves spot <mark>bitcoin</mark> ETF applications");
+    expect(etf.highlights.join(" ")).toContain("&amp; investors");
+    expect(etf.highlights.join(" ")).toContain("&lt;they warned&gt;");
+    expect((await search({ jurisdictions: ["US"] })).hits[0]!.highlights).toEqual([]);
+  });
+
+  test("hits carry the article's facets and its duplicate link", async () => {
+    const r = await search({ text: "wechat", sort: "date" });
+    expect(r.hits.map((h) => [h.id, h.duplicateOf])).toEqual([[seedCopy.id, seed.id], [seed.id, null]]);
+    const hit = r.hits[1]!;
+    expect(hit).toMatchObject({
+      title: seed.title, url: seed.url, source: "news.example.com", publishedAt: seed.publishedAt, relevant: true, score: seed.score,
+      jurisdictions: ["CN"], authorities: seed.authorities, actions: seed.actions, entities: seed.entities,
+    });
+  });
+
+  test("facet counts over the matches, most frequent first", async () => {
+    const all = await search({});
+    expect(all.facets.jurisdictions).toEqual([
+      { value: "CN", count: 3 }, { value: "JP", count: 1 }, { value: "KR", count: 1 }, { value: "PH", count: 1 }, { value: "US", count: 1 },
+    ]);
+    expect(all.facets.entities.slice(0, 4)).toEqual([
+      { value: "Huobi", count: 3 }, { value: "OKCoin", count: 3 }, { value: "BTCChina", count: 2 }, { value: "Bitcoin", count: 2 },
+    ]);
+    expect(all.facets.sources).toEqual([
+      { value: "news.example.com", count: 3 }, { value: "asia.example.net", count: 1 }, { value: "cn.example.cn", count: 1 },
+      { value: "markets.example.com", count: 1 }, { value: "sec.example.org", count: 1 }, { value: "syndicate.example.net", count: 1 },
+    ]);
+    expect(all.facets.langs).toEqual([{ value: "en", count: 7 }, { value: "zh", count: 1 }]);
+    const cn = await search({ text: "bitcoin", jurisdictions: ["CN"] });
+    expect(cn.facets.actions).toEqual([{ value: "platform_liability", count: 2 }, { value: "shutdown_order", count: 2 }]);
+    expect(cn.facets.authorities).toEqual([{ value: "People's Bank of China", count: 2 }]);
+  });
+
+  test("month histogram of publication, oldest first, undated left out", async () => {
+    expect((await search({})).histogram).toEqual([
+      { month: "2017-09", count: 3 }, { month: "2018-01", count: 1 }, { month: "2023-11", count: 1 }, { month: "2024-01", count: 2 },
+    ]);
+    expect((await search({ text: "bitcoin" })).histogram).toEqual([
+      { month: "2017-09", count: 2 }, { month: "2018-01", count: 1 }, { month: "2024-01", count: 2 },
+    ]);
+  });
+
+  test("collapseDuplicates hides the copies", async () => {
+    expect(idSet(await search({ text: "wechat", collapseDuplicates: true }))).toEqual(sorted(seed));
+    expect((await search({ collapseDuplicates: true })).total).toBe(ALL.length - 1);
+  });
+
+  test("count, getArticles round trip, scan in id order a page at a time", async () => {
+    expect(await store.count()).toBe(ALL.length);
+    const [stored] = await store.getArticles([seed.id]);
+    expect(stored).toEqual({ ...seed, indexedAt: expect.any(String) });
+    expect(await store.getArticles([])).toEqual([]);
+    expect(await store.getArticles(["0".repeat(32)])).toEqual([]);
+
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const batch = await store.scan(after, 3);
+      if (batch.length === 0) break;
+      expect(batch.length).toBeLessThanOrEqual(3);
+      seen.push(...batch.map((d) => d.id));
+      after = batch[batch.length - 1]!.id;
+    }
+    expect(seen).toEqual(ALL.map((d) => d.id).sort());
+    const copy = (await store.scan(null, 100)).find((d) => d.id === seedCopy.id)!;
+    expect(copy).toEqual({ ...seedCopy, indexedAt: expect.any(String) });
+  });
+
+  test("findNearDuplicates: band candidates confirmed by Hamming distance, oldest first", async () => {
+    const near = await store.findNearDuplicates(seedCopy.contentHash, NEAR_DUPLICATE_BITS);
+    expect(near.map((n) => n.id)).toEqual([seed.id, seedCopy.id]);
+    expect(near[0]!.indexedAt <= near[1]!.indexedAt).toBe(true);
+    expect(await store.findNearDuplicates(secEtf.contentHash, 0)).toEqual([{ id: secEtf.id, indexedAt: expect.any(String) }]);
+    // Every bit flipped: shares no band with anything.
+    const inverted = [...secEtf.contentHash].map((c) => (15 - parseInt(c, 16)).toString(16)).join("");
+    expect(await store.findNearDuplicates(inverted, NEAR_DUPLICATE_BITS)).toEqual([]);
+  });
+
+  describe("upserts", () => {
+    test("created, then unchanged on replay (nothing rewritten, indexedAt kept), then updated on a content change", async () => {
+      const s = await open();
+      const first = await s.upsertArticles([secEtf, priceTalk]);
+      expect(first).toEqual({ created: [secEtf.id, priceTalk.id], updated: [], unchanged: [], rejected: [] });
+      const [before] = await s.getArticles([secEtf.id]);
+
+      // A replay, even one fetched again later, changes nothing.
+      const replay = await s.upsertArticles([{ ...secEtf, fetchedAt: "2024-03-01T00:00:00.000Z" }, priceTalk]);
+      expect(replay).toEqual({ created: [], updated: [], unchanged: [secEtf.id, priceTalk.id], rejected: [] });
+      const [after] = await s.getArticles([secEtf.id]);
+      expect(after).toEqual(before);
+
+      const edited = { ...secEtf, title: "SEC approves eleven spot bitcoin ETFs" };
+      const third = await s.upsertArticles([edited, binancePh]);
+      expect(third).toEqual({ created: [binancePh.id], updated: [secEtf.id], unchanged: [], rejected: [] });
+      expect((await s.getArticles([secEtf.id]))[0]!.title).toBe(edited.title);
+      expect(ids(await s.search({ text: "eleven" }))).toEqual([secEtf.id]);
+      expect(await s.count()).toBe(3);
+    });
+
+    test("an update keeps the duplicate link decided when the article was first stored", async () => {
+      const s = await open();
+      await s.upsertArticles([seed]);
+      await s.upsertArticles([seedCopy]);
+      const out = await s.upsertArticles([{ ...seedCopy, title: "China: exchanges told to stop trading", duplicateOf: null }]);
+      expect(out.updated).toEqual([seedCopy.id]);
+      expect((await s.getArticles([seedCopy.id]))[0]!.duplicateOf).toBe(seed.id);
+    });
+
+    test("an indexed article is searchable right away", async () => {
+      const s = await open();
+      await s.upsertArticles([koreaBan]);
+      expect(ids(await s.search({ text: "upbit" }))).toEqual([koreaBan.id]);
+      await s.refresh();
+      expect(await s.count()).toBe(1);
+    });
+
+    test("another process sees a write within a second, without an explicit refresh", async () => {
+      const s = await open();
+      const other = await reader(s);
+      await s.upsertArticles([binancePh]);
+      const written = Date.now();
+      let visible = 0;
+      while (visible === 0 && Date.now() - written < 5_000) visible = (await other.search({ text: "binance" })).total;
+      expect(visible).toBe(1);
+      expect(Date.now() - written).toBeLessThan(1_000);
+    });
+
+    test("a document the store cannot hold is reported in rejected with a reason, never dropped", async () => {
+      const s = await open();
+      const good = articleDoc({ url: "https://news.example.com/ok", title: "Fine", text: "A fine article about bitcoin.", publishedAt: "2024-01-01T00:00:00.000Z" });
+      if (name === "elasticsearch") {
+        // An impossible date from a lax feed parser violates the date mapping; a field the mapping does not
+        // know (a newer writer than the index) violates `dynamic: strict`. Only those two are refused.
+        const badDate = articleDoc({ url: "https://news.example.com/feb-30", title: "Bad date", text: "x", publishedAt: "2017-02-30T08:00:00Z" });
+        const extraField = { ...articleDoc({ url: "https://news.example.com/extra", title: "Extra", text: "y", publishedAt: null }), sentiment: "negative" } as UpsertDocument;
+        const out = await s.upsertArticles([badDate, good, extraField]);
+        expect(out.created).toEqual([good.id]);
+        expect(out.rejected.map((r) => r.id)).toEqual([badDate.id, extraField.id]);
+        expect(out.rejected[0]!.reason).toMatch(/publishedAt.*date|date.*publishedAt/is);
+        expect(out.rejected[1]!.reason).toMatch(/strict_dynamic_mapping_exception.*sentiment/);
+        expect(await s.count()).toBe(1);
+      } else {
+        // SQLite stores dates and extra fields as text; what it refuses is a row breaking its constraints
+        // (here a document without a source), and the transaction then fails the whole batch.
+        const noSource = { ...articleDoc({ url: "https://news.example.com/nosource", title: "No source", text: "z", publishedAt: null }), source: null } as unknown as UpsertDocument;
+        const out = await s.upsertArticles([good, noSource]);
+        expect(out.created).toEqual([]);
+        expect(out.rejected.map((r) => r.id)).toEqual([good.id, noSource.id]);
+        expect(out.rejected[1]!.reason).toMatch(/NOT NULL.*source/);
+        expect(await s.count()).toBe(0);
+      }
+    });
+  });
+});
+
+describe("both stores give identical results", () => {
+  const QUERIES: SearchQuery[] = [
+    {}, { text: "火币" }, { text: "监管" }, { text: "exchanges", sort: "date" }, { text: "bitcoin -etf", sort: "date" },
+    { text: "binance | upbit", sort: "date" }, { text: "\"spot bitcoin\"" }, { jurisdictions: ["CN"], sort: "date", limit: 2, offset: 1 },
+    { text: "trading", since: "2017-09-16", until: "2018-12-31", sort: "date" }, { relevant: true, collapseDuplicates: true, sort: "date" },
+    { text: "-bitcoin" }, { text: "exchange licence", entities: ["Binance"], sort: "date" },
+  ];
+
+  test("for every query: totals, hits (date order; sets for relevance), highlights, facets, histogram", async () => {
+    const [sqlite, es] = [await loaded(STORES[0]!.open), await loaded(STORES[1]!.open)];
+    for (const q of QUERIES) {
+      const [a, b] = [await sqlite.search(q), await es.search(q)];
+      const byId = (r: SearchResult) => (q.sort === "date" || !q.text ? r.hits : [...r.hits].sort((x, y) => x.id.localeCompare(y.id)));
+      expect({ q, total: b.total, hits: byId(b), facets: b.facets, histogram: b.histogram })
+        .toEqual({ q, total: a.total, hits: byId(a), facets: a.facets, histogram: a.histogram });
+    }
+  });
+});
+
+describe("Elasticsearch specifics", () => {
+  const url = () => inject("elasticsearchUrl");
+  const fresh = (extra: Partial<Parameters<typeof openElasticsearchStore>[0]> = {}) => {
+    const store = openElasticsearchStore({ url: url(), index: `${PREFIX}-${++serial}`, ...extra }, esClient);
+    opened.push(store);
+    return store;
+  };
+  const block = (store: ElasticsearchArticleStore, on: boolean) =>
+    esClient.indices.putSettings({ index: store.alias, settings: { "index.blocks.read_only_allow_delete": on ? true : null } });
+
+  test("init is idempotent and race-safe: one versioned index behind the alias, built from the template", async () => {
+    const a = fresh();
+    const b = openElasticsearchStore({ url: url(), index: a.alias }, esClient);
+    await Promise.all([a.init(), b.init(), a.init()]);
+    await a.init();
+    const aliases = await esClient.indices.getAlias({ name: a.alias });
+    expect(Object.keys(aliases)).toEqual([`${a.alias}-v1`]);
+    const index = (await esClient.indices.get({ index: a.alias }))[`${a.alias}-v1`]!;
+    expect(index.settings?.index?.number_of_replicas).toBe("0");
+    expect(index.mappings?.dynamic).toBe("strict");
+    expect(index.mappings?.properties?.searchText).toMatchObject({ type: "text", analyzer: "whitespace" });
+    expect((await esClient.indices.getIndexTemplate({ name: `${a.alias}-template` })).index_templates[0]!.index_template.index_patterns).toEqual([`${a.alias}-v*`]);
+  });
+
+  test("429 items are retried with backoff until they go through", async () => {
+    const retries: string[] = [];
+    // The flood-stage disk block answers every write with 429, like a full write queue.
+    const store: ElasticsearchArticleStore = fresh({
+      retry: { baseDelayMs: 20 },
+      onRetry: (info) => { retries.push(info.reason); if (retries.length === 2) void block(store, false); },
+    });
+    await store.init();
+    await block(store, true);
+    const out = await store.upsertArticles([seed, chinese]);
+    expect(out).toEqual({ created: [seed.id, chinese.id], updated: [], unchanged: [], rejected: [] });
+    expect(retries.length).toBeGreaterThanOrEqual(2);
+    expect(retries[0]).toMatch(/cluster_block_exception/);
+  });
+
+  test("items still refused after the last retry fail the batch (transient: the queue retries it); a replay then completes it", async () => {
+    const store = fresh({ retry: { attempts: 2, baseDelayMs: 10 } });
+    await store.init();
+    await block(store, true);
+    await expect(store.upsertArticles([seed])).rejects.toThrow(/refused 1 document\(s\) after 3 attempts: cluster_block_exception/);
+    await block(store, false);
+    expect((await store.upsertArticles([seed])).created).toEqual([seed.id]);
+  });
+
+  test("large batches go out in several bulk requests; every document is accounted for", async () => {
+    const store = fresh();
+    await store.init();
+    const docs = Array.from({ length: 2_300 }, (_, i) => articleDoc({
+      url: `https://bulk.example.com/a/${i}`, title: `Article ${i}`, text: `Text of article ${i} about bitcoin exchanges.`,
+      publishedAt: "2024-01-01T00:00:00.000Z",
+    }));
+    const out = await store.upsertArticles(docs);
+    expect(out.created).toHaveLength(docs.length);
+    expect(await store.count()).toBe(docs.length);
+    expect((await store.upsertArticles(docs)).unchanged).toHaveLength(docs.length);
+  });
+});
