@@ -14,7 +14,8 @@ import zlib from "node:zlib";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const AEB_DIR = path.resolve(ROOT, process.env.AEB_DIR ?? "../shared/benchmarks/articles");
+// AEB_DIR as given (relative to the working directory), else the shared copy next to the repository
+const AEB_DIR = process.env.AEB_DIR ? path.resolve(process.env.AEB_DIR) : path.resolve(ROOT, "../shared/benchmarks/articles");
 
 function parseArgs(argv) {
   const a = { split: "dev", passes: 5, worst: 8, only: null };

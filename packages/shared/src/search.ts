@@ -1,4 +1,4 @@
-import type { Entity } from "./domain.js";
+import type { Action, Entity } from "./domain.js";
 
 /** One search contract, implemented by every store (SQLite and Elasticsearch). */
 export interface SearchQuery {
@@ -54,12 +54,36 @@ export interface SearchResult {
 export const DEFAULT_SEARCH_LIMIT = 10;
 export const FACET_SIZE = 20;
 
-export interface QueryClause { terms: string[]; phrase: boolean; negated: boolean; alternatives?: QueryClause[] }
+export interface QueryClause {
+  terms: string[];
+  phrase: boolean;
+  negated: boolean;
+  alternatives?: QueryClause[];
+  /**
+   * When the clause names a regulatory action ("shutdown", "ban", "关停"), documents whose
+   * extracted actions include it match too: an analyst's "exchange shutdown" should find an
+   * order "to cease trading" as well as the word itself.
+   */
+  action?: Action;
+}
+
+// Query words (as analyzeTerms leaves them) that stand for an action of the vocabulary.
+const ACTION_QUERY_TERMS = new Map<string, Action>([
+  ["ban", "ban"], ["banned", "ban"], ["prohibition", "ban"], ["禁 令", "ban"], ["禁 止", "ban"],
+  ["shutdown", "shutdown_order"], ["shut down", "shutdown_order"], ["closure", "shutdown_order"], ["关 停", "shutdown_order"], ["叫 停", "shutdown_order"],
+  ["enforcement", "enforcement"], ["crackdown", "enforcement"], ["penalty", "enforcement"], ["fine", "enforcement"], ["处 罚", "enforcement"],
+  ["licensing", "licensing"], ["license", "licensing"], ["licence", "licensing"], ["牌 照", "licensing"],
+  ["legislation", "legislation"], ["law", "legislation"], ["立 法", "legislation"],
+  ["guidance", "guidance"], ["investigation", "investigation"], ["probe", "investigation"], ["调 查", "investigation"],
+  ["tax", "taxation"], ["taxation", "taxation"], ["税", "taxation"],
+  ["sanction", "sanctions"], ["aml", "aml_kyc"], ["kyc", "aml_kyc"], ["反 洗 钱", "aml_kyc"],
+  ["liability", "platform_liability"],
+]);
 
 /**
  * Parses the query language both stores share: whitespace-separated terms are AND-ed,
  * "quoted phrases" match in order, a leading - excludes, `|` or OR between two terms
- * accepts either. Elasticsearch gets the same string through simple_query_string.
+ * accepts either. Each store turns the clauses into its own query.
  */
 export function parseSearchText(text: string): QueryClause[] {
   const tokens = [...text.matchAll(/(-?)"([^"]*)"|(\S+)/g)].map((m) =>
@@ -84,7 +108,8 @@ export function parseSearchText(text: string): QueryClause[] {
 function toClause(raw: string, phrase: boolean, negated: boolean): QueryClause | null {
   const terms = analyzeTerms(raw);
   if (terms.length === 0) return null;
-  return { terms, phrase: phrase || terms.length > 1, negated };
+  const action = negated ? undefined : ACTION_QUERY_TERMS.get(terms.join(" "));
+  return { terms, phrase: phrase || terms.length > 1, negated, ...(action ? { action } : {}) };
 }
 
 /**

@@ -77,3 +77,17 @@ describe("charset helpers", () => {
     expect(mapC1ToWindows1252("don\u0092t\u0081")).toBe("don’t\u0081");
   });
 });
+
+describe("decodeBody: undeclared legacy encodings", () => {
+  const doc = (s: string) => `<rss><channel><item><title>${s}</title></item></channel></rss>`;
+  it.each([
+    ["gb18030", "中国人民银行发布通知，要求各地停止虚拟货币交易平台的相关业务活动，防范金融风险。"],
+    ["big5", "我希望這篇文章很容易被翻譯成中文，並有助於改善文件。感謝您閱讀本文。"],
+    ["euc-kr", "EUC-KR 에서 TypeKey 한글닉네임 표시하기 시스템이 돌아가는데 거기서 한글로 된 닉네임을 정할 경우에"],
+    ["shift_jis", "日本の金融庁は暗号資産の交換業者に対して業務改善命令を出しました。"],
+    ["windows-1252", "Café crème – “quoted” déjà vu, naïve façade"],
+  ])("recognises %s without a declaration", (enc, text) => {
+    const out = decodeBody(bytes(doc(text), enc), { kind: "xml" });
+    expect(out.text).toContain(text);
+  });
+});

@@ -1,5 +1,5 @@
 import iconv from "iconv-lite";
-import { CHARSET_ALIASES, EBCDIC_TABLES } from "./charset-tables.js";
+import { CHARSET_ALIASES, COMMON_HAN, EBCDIC_TABLES } from "./charset-tables.js";
 
 export interface DecodedBody {
   text: string;
@@ -162,6 +162,50 @@ function isValidUtf8(bytes: Uint8Array): boolean {
   }
 }
 
+const COMMON_HAN_SET = new Set(COMMON_HAN);
+const GUESSES = ["windows-1252", "gb18030", "big5", "euc-kr", "shift_jis"];
+
+/** How plausible a decoding looks: frequent Han, kana, Hangul and Latin letters score; mojibake costs. */
+function plausibility(text: string): number {
+  let score = 0;
+  const chars = Array.from(text);
+  const asciiLetter = (ch: string | undefined) => ch !== undefined && /[A-Za-z]/.test(ch);
+  chars.forEach((ch, i) => {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) return;
+    if (c === 0xfffd || (c >= 0x80 && c <= 0x9f) || (c >= 0xe000 && c <= 0xf8ff)) score -= 5;
+    else if (COMMON_HAN_SET.has(ch)) score += 2;
+    else if (c >= 0xac00 && c <= 0xd7a3) score += 1;
+    else if (c >= 0x3040 && c <= 0x30ff) score += 1.5;
+    else if (c >= 0x4e00 && c <= 0x9fff) score -= 0.5;
+    else if ((c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff61 && c <= 0xff9f)) score -= 2;
+    else if (c >= 0xc0 && c <= 0xff) {
+      // Accented letters sit inside Latin words; runs of them are CJK bytes read as Latin-1.
+      score += asciiLetter(chars[i - 1]) || asciiLetter(chars[i + 1]) ? 1 : -0.5;
+    } else if ((c >= 0x2013 && c <= 0x2026) || c === 0x20ac || (c >= 0x3000 && c <= 0x303f)) score += 1;
+    else if (c >= 0xff01 && c <= 0xff5e) score += 0.5;
+  });
+  return score;
+}
+
+/**
+ * Undeclared bytes that are not UTF-8: pick the legacy encoding whose decoding reads most like
+ * real text (a small stand-in for feedparser's chardet step). windows-1252 wins ties.
+ */
+function guessLegacyEncoding(bytes: Uint8Array): string {
+  const sample = bytes.subarray(0, 64 * 1024);
+  let best = "windows-1252";
+  let bestScore = -Infinity;
+  for (const enc of GUESSES) {
+    const score = plausibility(decodeWith(sample, enc));
+    if (score > bestScore) {
+      best = enc;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
 function decodeWith(bytes: Uint8Array, encoding: string): string {
   const table = EBCDIC_TABLES[encoding];
   if (table !== undefined) {
@@ -221,7 +265,7 @@ export function decodeBody(bytes: Uint8Array, opts: DecodeBodyOptions): DecodedB
   if (encoding === "utf-16") encoding = bytes[0] === 0 ? "utf-16be" : "utf-16le";
   if (encoding === "utf-32") encoding = bytes[0] === 0 ? "utf-32be" : "utf-32le";
   if (encoding === "ucs-2") encoding = "utf-16le";
-  if (!encoding) encoding = isValidUtf8(body) ? "utf-8" : "windows-1252";
+  if (!encoding) encoding = isValidUtf8(body) ? "utf-8" : guessLegacyEncoding(body);
   if (encoding === "utf-8" && !bom && !isValidUtf8(body)) {
     // Declared UTF-8 but is not: feedparser falls back to windows-1252 too.
     encoding = "windows-1252";

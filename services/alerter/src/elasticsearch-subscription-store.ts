@@ -174,7 +174,14 @@ export class ElasticsearchSubscriptionStore implements SubscriptionStore {
   }
 
   async updateDelivery(deliveryId: string, u: DeliveryUpdate): Promise<void> {
-    await this.client.update({ index: this.deliveriesIndex, id: deliveryId, doc: u, retry_on_conflict: 3 });
+    // A delivery marked sent stays sent: a zombie attempt (its worker presumed dead) must not undo it.
+    await this.client.update({
+      index: this.deliveriesIndex, id: deliveryId, retry_on_conflict: 3,
+      script: {
+        source: "if (ctx._source.status == 'sent') { ctx.op = 'noop' } else { for (e in params.u.entrySet()) { ctx._source[e.getKey()] = e.getValue() } }",
+        params: { u },
+      },
+    });
   }
 
   async listDeliveries(subscriptionId: string, limit: number): Promise<DeliveryRecord[]> {

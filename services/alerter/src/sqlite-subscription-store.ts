@@ -120,7 +120,8 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   }
 
   async updateDelivery(deliveryId: string, u: DeliveryUpdate): Promise<void> {
-    this.db.prepare("UPDATE deliveries SET status = ?, attempts = ?, last_error = ?, sent_at = ? WHERE delivery_id = ?")
+    // A delivery marked sent stays sent: a zombie attempt (its worker presumed dead) must not undo it.
+    this.db.prepare("UPDATE deliveries SET status = ?, attempts = ?, last_error = ?, sent_at = ? WHERE delivery_id = ? AND status <> 'sent'")
       .run(u.status, u.attempts, u.lastError, u.sentAt, deliveryId);
   }
 

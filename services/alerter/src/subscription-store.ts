@@ -62,6 +62,7 @@ export interface SubscriptionStore {
   /** Atomic insert-if-absent; returns the stored record (the existing one if there was one). */
   ensureDelivery(record: DeliveryRecord): Promise<DeliveryRecord>;
   getDelivery(deliveryId: string): Promise<DeliveryRecord | null>;
+  /** Never changes a delivery already marked `sent`. */
   updateDelivery(deliveryId: string, update: DeliveryUpdate): Promise<void>;
   listDeliveries(subscriptionId: string, limit: number): Promise<DeliveryRecord[]>;
   deliveryStats(): Promise<Map<string, DeliveryStats>>;

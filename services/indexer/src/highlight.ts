@@ -40,7 +40,7 @@ export function highlightFragments(text: string, matcher: RegExp | null, max = 3
     if (m.index < coveredUntil) continue;
     const start = Math.max(0, m.index - FRAGMENT / 2);
     const end = Math.min(text.length, m.index + m[0].length + FRAGMENT / 2);
-    const slice = text.normalize("NFKC").slice(start, end);
+    const slice = text.normalize("NFKC").slice(start, end).replace(/\s+/g, " ");
     const marked = html(slice).replace(new RegExp(matcher.source, "giu"), (s) => `<mark>${s}</mark>`);
     fragments.push(`${start > 0 ? "…" : ""}${marked.trim()}${end < text.length ? "…" : ""}`);
     coveredUntil = end;

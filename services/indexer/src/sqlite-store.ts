@@ -51,12 +51,34 @@ const FILTER_FIELDS: Array<[keyof SearchQuery, FacetField]> = [
 
 const ftsPhrase = (c: QueryClause) => `"${c.terms.join(" ").replace(/"/g, '""')}"`;
 
-/** FTS5 MATCH expression for the positive clauses, plus one for the excluded ones. */
-function ftsQuery(clauses: QueryClause[]): { include: string | null; exclude: string | null } {
-  const positive = clauses.filter((c) => !c.negated).map((c) =>
-    c.alternatives ? `(${[c, ...c.alternatives].map(ftsPhrase).join(" OR ")})` : ftsPhrase(c));
-  const negative = clauses.filter((c) => c.negated).map(ftsPhrase);
-  return { include: positive.length ? positive.join(" AND ") : null, exclude: negative.length ? negative.join(" OR ") : null };
+const alternativesOf = (c: QueryClause) => [c, ...(c.alternatives ?? [])];
+const ftsAny = (clauses: QueryClause[]) => clauses.flatMap(alternativesOf).map(ftsPhrase).join(" OR ");
+
+/**
+ * SQL conditions for the text part of a query: plain clauses in one FTS5 MATCH; a clause that
+ * names an action matches its words or the extracted action; excluded clauses in one NOT IN.
+ */
+function textConditions(clauses: QueryClause[]): { where: string[]; params: unknown[]; rankMatch: string | null } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const positive = clauses.filter((c) => !c.negated);
+  const plain = positive.filter((c) => !alternativesOf(c).some((a) => a.action));
+  if (plain.length) {
+    where.push("a.rid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)");
+    params.push(plain.map((c) => `(${alternativesOf(c).map(ftsPhrase).join(" OR ")})`).join(" AND "));
+  }
+  for (const c of positive.filter((x) => !plain.includes(x))) {
+    const actions = alternativesOf(c).flatMap((a) => (a.action ? [a.action] : []));
+    where.push(`(a.rid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)
+      OR EXISTS (SELECT 1 FROM facets x WHERE x.rid = a.rid AND x.field = 'actions' AND x.value IN (${actions.map(() => "?").join(",")})))`);
+    params.push(ftsAny([c]), ...actions);
+  }
+  const negative = clauses.filter((c) => c.negated);
+  if (negative.length) {
+    where.push("a.rid NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)");
+    params.push(ftsAny(negative));
+  }
+  return { where, params, rankMatch: positive.length ? ftsAny(positive) : null };
 }
 
 /** The embedded single-machine index: one SQLite file, WAL, FTS5. */
@@ -143,23 +165,17 @@ export class SqliteArticleStore implements ArticleStore {
 
   async search(query: SearchQuery): Promise<SearchResult> {
     const clauses = parseSearchText(query.text ?? "");
-    const { include, exclude } = ftsQuery(clauses);
-    const where: string[] = [];
-    const params: unknown[] = [];
+    const text = textConditions(clauses);
+    const where = [...text.where];
+    const params: unknown[] = [...text.params];
     let from = "articles a";
     let rank = "0";
-    if (include) {
-      from = "articles_fts f JOIN articles a ON a.rid = f.rowid";
-      where.push("articles_fts MATCH ?");
-      params.push(include);
+    if (text.rankMatch) {
       // Title matches weigh three times a body match, as the Elasticsearch query boosts title^3.
-      rank = "bm25(articles_fts, 3.0, 1.0)";
-    } else if (clauses.length > 0 && !exclude) {
-      return emptyResult();
-    }
-    if (exclude) {
-      where.push("a.rid NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)");
-      params.push(exclude);
+      // Documents matched only through an extracted action have no text score and rank last.
+      from = "articles a LEFT JOIN (SELECT rowid, bm25(articles_fts, 3.0, 1.0) AS r FROM articles_fts WHERE articles_fts MATCH ?) rk ON rk.rowid = a.rid";
+      params.unshift(text.rankMatch);
+      rank = "coalesce(rk.r, 0)";
     }
     for (const [key, field] of FILTER_FIELDS) {
       const values = query[key] as string[] | undefined;
@@ -179,7 +195,7 @@ export class SqliteArticleStore implements ArticleStore {
     this.db.prepare(`INSERT INTO temp.matched ${matched}`).run(...params);
 
     const total = (this.db.prepare("SELECT count(*) AS n FROM temp.matched").get() as { n: number }).n;
-    const order = query.sort === "date" || !include
+    const order = query.sort === "date" || !text.rankMatch
       ? "m.published_at IS NULL, m.published_at DESC, a.id"
       : "m.rank, m.published_at DESC, a.id";
     const limit = query.limit ?? DEFAULT_SEARCH_LIMIT;
@@ -223,8 +239,4 @@ export class SqliteArticleStore implements ArticleStore {
   get database(): Database.Database {
     return this.db;
   }
-}
-
-function emptyResult(): SearchResult {
-  return { total: 0, hits: [], facets: Object.fromEntries(FACET_FIELDS.map((f) => [f, []])) as unknown as SearchResult["facets"], histogram: [] };
 }

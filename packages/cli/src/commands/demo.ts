@@ -25,7 +25,7 @@ export interface DemoSummary {
  * The whole pipeline, offline: bundled feeds served on 127.0.0.1 at a stable port (so article
  * ids repeat from run to run), every stage through Redis, into the configured store.
  */
-export async function runDemo(rt: Runtime, port: number): Promise<{ summary: DemoSummary; result: SearchResult }> {
+export async function runDemo(rt: Runtime, port: number): Promise<{ summary: DemoSummary; result: SearchResult; relevant: SearchResult }> {
   const server = await startDemoServer({ port });
   const feedsFile = path.join(rt.config.dataDir, "demo-feeds.yaml");
   await saveFeeds(feedsFile, server.feeds.map((f) => ({ id: f.id, url: f.url, title: f.title, interval: 3600, tags: f.tags })));
@@ -51,10 +51,11 @@ export async function runDemo(rt: Runtime, port: number): Promise<{ summary: Dem
     await running.close();
     await server.close();
   }
-  const relevant = await rt.store.search({ relevant: true, sources: [new URL(server.url).host], limit: 0 });
+  const relevant = await rt.store.search({ relevant: true, sources: [new URL(server.url).host], sort: "date", limit: 12 });
   const result = await rt.store.search({ text: DEMO_QUERY, limit: 5 });
   return {
     result,
+    relevant,
     summary: {
       feeds: server.feeds.length, items: counts.items, articles: counts.articles, indexed: counts.indexed, relevant: relevant.total, alerts,
       search: {
@@ -81,11 +82,14 @@ export async function demo(argv: string[]): Promise<void> {
   const rt = await openRuntime(config, createLogger(config.logLevel));
   try {
     const started = Date.now();
-    const { summary, result } = await runDemo(rt, port);
+    const { summary, result, relevant } = await runDemo(rt, port);
     if (values.json) { printJson(summary); return; }
     process.stdout.write([
       `RegRadar demo: ${summary.feeds} feeds polled, ${summary.items} items seen, ${summary.articles} articles extracted, ` +
         `${summary.indexed} newly indexed into ${rt.store.kind}, ${summary.relevant} relevant, ${summary.alerts} alerts (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      "",
+      `Relevant articles, newest first (${relevant.hits.length} of ${relevant.total}):`,
+      ...relevant.hits.map((h) => `  ${h.publishedAt?.slice(0, 10) ?? "   no date"}  ${(h.title ?? "(untitled)").slice(0, 70).padEnd(70)}  ${h.jurisdictions.join(",") || "-"} | ${h.actions.join(",") || "-"} | ${h.entities.map((e) => e.name).slice(0, 4).join(",") || "-"}`),
       "",
       `Top hits for "${DEMO_QUERY}":`,
       formatSearchResult({ text: DEMO_QUERY }, result),

@@ -141,6 +141,13 @@ describe("extractArticle: body", () => {
     expect(extractArticle(html).text).toBe(para);
   });
 
+  it("reads an HTML fragment (feed content) as all body", () => {
+    const paras = lorem("feeds", 2);
+    const out = extractArticle(`<p>${paras[0]}</p>\n<p>${paras[1]}</p><p><a href="https://x.example/share">Share this</a></p>`);
+    expect(out.text).toBe(paras.join("\n\n"));
+    expect(out.lang).toBe("en");
+  });
+
   it("returns an empty text for a page without content", () => {
     expect(extractArticle("<html><body></body></html>").text).toBe("");
     expect(extractArticle("").text).toBe("");
@@ -211,5 +218,7 @@ describe("extractArticle: metadata", () => {
     expect(out.lang).toBe("zh");
     expect(out.title).toBe("监管部门叫停代币发行融资");
     expect(out.text).toContain("火币");
+    // a template's lang="en" does not make a Chinese article English
+    expect(extractArticle(page(zh)).lang).toBe("zh");
   });
 });

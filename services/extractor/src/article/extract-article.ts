@@ -27,12 +27,26 @@ export function extractArticle(html: string, opts: ExtractArticleOptions = {}): 
     fallbackBody: meta.ldBody,
     title: meta.title,
     url: opts.url ?? meta.url,
+    authors: meta.authors,
   });
   return {
     title: meta.title,
     text,
     published: meta.published,
     authors: meta.authors,
-    lang: meta.lang ?? detectLanguage(text) ?? (meta.title ? detectLanguage(meta.title) : null),
+    lang: chooseLanguage(meta.lang, detectLanguage(text) ?? (meta.title ? detectLanguage(meta.title) : null)),
   };
+}
+
+const SCRIPT_OF: Record<string, string> = { zh: "cjk", ja: "cjk", ko: "cjk", ru: "cyrillic", uk: "cyrillic", ar: "arabic", el: "greek", he: "hebrew", th: "thai", hi: "devanagari" };
+const scriptOf = (lang: string): string => SCRIPT_OF[lang] ?? "latin";
+
+/**
+ * The page's declared language wins, except when the text is plainly in another script: templates
+ * often keep lang="en" on Chinese or Russian pages, while a script is never wrong.
+ */
+function chooseLanguage(declared: string | null, detected: string | null): string | null {
+  if (!declared) return detected;
+  if (detected && scriptOf(detected) !== scriptOf(declared)) return detected;
+  return declared;
 }

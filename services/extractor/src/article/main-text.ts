@@ -58,12 +58,14 @@ export interface MainTextOptions {
   title?: string | null;
   /** The page's address: links to its own site are told from links out. */
   url?: string | null;
+  /** The article's authors: their name alone, or a bio opening with it, at the end is not body. */
+  authors?: readonly string[];
 }
 
 export function extractMainText(root: ParentNode, opts: MainTextOptions = {}): string {
   let text: string;
   try {
-    text = new Extraction(root, opts.title ?? null, opts.url ?? null).run();
+    text = new Extraction(root, opts.title ?? null, opts.url ?? null, opts.authors ?? []).run();
   } catch (err) {
     // the walk recurses per DOM level; pathological nesting (thousands of unclosed tags) gets a flat read
     if (!(err instanceof RangeError)) throw err;
@@ -129,6 +131,7 @@ class Extraction {
     private readonly root: ParentNode,
     private readonly title: string | null = null,
     pageUrl: string | null = null,
+    private readonly authors: readonly string[] = [],
   ) {
     this.host = hostOf(pageUrl);
   }
@@ -136,12 +139,18 @@ class Extraction {
   run(): string {
     this.prune(this.root);
     this.measure(this.root);
-    const top = this.selectTop();
-    if (!top) return "";
+    const body = this.findBody();
+    // a fragment (feed content, an articleBody) is all body; a page without paragraphs is read whole
+    const top = body ? this.selectTop() ?? body : null;
+    if (!top) {
+      const blocks: string[] = [];
+      this.serialise(this.root, blocks, Infinity);
+      return finishBlocks(blocks, this.title, this.authors);
+    }
     const parts = this.withSiblings(top);
     const blocks: string[] = [];
     for (const part of parts) this.serialise(part, blocks, this.stats.get(part)?.text ?? 0);
-    return finishBlocks(blocks, this.title);
+    return finishBlocks(blocks, this.title, this.authors);
   }
 
   /** Everything under `root` that is not furniture, as paragraphs. */
@@ -234,15 +243,17 @@ class Extraction {
     if (isElement(node as AnyNode)) {
       const el = node as Element;
       this.stats.set(el, s);
-      const isPara = PARAGRAPH_TAGS.has(el.name) || (CONTAINER_TAGS.has(el.name) && ownText >= MIN_PARAGRAPH * 2);
-      if (isPara && (el.name === "p" || el.name === "pre" || el.name === "td" ? s.text : ownText) >= MIN_PARAGRAPH) {
-        const len = PARAGRAPH_TAGS.has(el.name) ? s.text : ownText;
-        const linkDensity = s.text ? s.link / s.text : 0;
-        if (linkDensity < 0.5) {
-          s.paras += 1;
-          const score = (1 + (PARAGRAPH_TAGS.has(el.name) ? s.commas : ownCommas) + Math.min(Math.floor(len / 100), 3)) * (1 - linkDensity);
-          this.credit(el, score, !PARAGRAPH_TAGS.has(el.name));
-        }
+      // a paragraph is a p-like element, or a container with text of its own (<br>-separated prose);
+      // only its own text counts, so a blockquote of p's is not credited twice
+      const paragraphTag = PARAGRAPH_TAGS.has(el.name);
+      const whole = el.name === "p" || el.name === "pre";
+      const len = whole ? s.text : ownText;
+      const isPara = paragraphTag ? len >= MIN_PARAGRAPH : CONTAINER_TAGS.has(el.name) && len >= MIN_PARAGRAPH * 2;
+      const linkDensity = s.text ? s.link / s.text : 0;
+      if (isPara && linkDensity < 0.5) {
+        s.paras += 1;
+        const score = (1 + (whole ? s.commas : ownCommas) + Math.min(Math.floor(len / 100), 3)) * (1 - linkDensity);
+        this.credit(el, score, !paragraphTag);
       }
     }
     return s;
@@ -300,7 +311,7 @@ class Extraction {
     const ranked = [...this.scores.keys()]
       .map((el) => ({ el, score: this.finalScore(el) }))
       .sort((a, b) => b.score - a.score);
-    if (!ranked.length) return this.findBody();
+    if (!ranked.length) return null;
     let top = ranked[0]!.el;
     let topScore = ranked[0]!.score;
 
@@ -317,7 +328,8 @@ class Extraction {
         anc = parentElement(anc);
       }
     }
-    // climb while the parent scores about as well (the paragraphs' real container)
+    // climb to ancestors that keep a fair share of the score: a paragraph's grandparent gets half its
+    // credit, so the wrapper of a body split in parts outscores a third of the best part
     let last = topScore / 3;
     let parent = parentElement(top);
     while (parent && parent.name !== "body") {
@@ -343,17 +355,14 @@ class Extraction {
     return top;
   }
 
+  /** The <body>, looked for where parsers put it (under <html>), or null for a fragment. */
   private findBody(): Element | null {
-    const find = (node: ParentNode): Element | null => {
-      for (const c of node.children) {
-        if (!isElement(c)) continue;
-        if (c.name === "body") return c;
-        const f = find(c);
-        if (f) return f;
-      }
-      return null;
-    };
-    return find(this.root);
+    for (const c of this.root.children) {
+      if (!isElement(c)) continue;
+      if (c.name === "body") return c;
+      if (c.name === "html") return (c.children.find((h) => isElement(h) && h.name === "body") as Element | undefined) ?? c;
+    }
+    return null;
   }
 
   /** The top candidate and the siblings that read as more of the same article. */
@@ -484,7 +493,7 @@ class Extraction {
     if (tag === "p" || /^h[2-6]$/.test(tag)) return ld > 0.6 && s.text < 300 && this.isTeaserLink(el);
     if (tag === "li") return false;
     if (ld > 0.5 && !big) return true;
-    if ((tag === "ul" || tag === "ol") && ld > 0.35 && s.commas < 3) return true;
+    if ((tag === "ul" || tag === "ol") && ld > 0.45 && s.commas < 3) return true;
     if ((tag === "div" || tag === "section" || tag === "table") && ld > 0.33 && s.paras < 2 && this.classWeight(el) < 25) return true;
     return false;
   }
@@ -502,9 +511,16 @@ function findLinks(node: ParentNode, out: Element[]): Element[] {
 }
 
 /** Join blocks: list-item lines with "\n", everything else as paragraphs; drop boilerplate lines. */
-function finishBlocks(blocks: string[], title: string | null = null): string {
+function finishBlocks(blocks: string[], title: string | null = null, authors: readonly string[] = []): string {
   const out: string[] = [];
   const titleKey = title ? squash(title) : null;
+  const authorKeys = authors.map(squash).filter((k) => k.length >= 3);
+  const isAuthorBlock = (t: string): boolean => {
+    const key = squash(t);
+    if (authorKeys.includes(key)) return true;
+    // "Jane Doe is a reporter who covers ..." closing the article
+    return t.length < 600 && authorKeys.some((a) => key.startsWith(a) && /^[^,.]{0,60}\s(?:is|was|has|writes|covers|reports)\b/.test(t));
+  };
   let prevList = false;
   for (let i = 0; i < blocks.length; i++) {
     const raw = blocks[i]!;
@@ -519,6 +535,7 @@ function finishBlocks(blocks: string[], title: string | null = null): string {
       .filter((l) => l && !BOILERPLATE_TEXT.test(l.replace(/^[[(【]\s*/, "")));
     if (!lines.length) continue;
     const t = lines.join("\n");
+    if (atEdge && (/^\d[\d,.\s]*$/.test(t) || isAuthorBlock(t))) continue;
     if ((atEdge && (isDateline(t) || EDGE_CREDIT.test(t))) || (!isItem && (titleKey && squash(t) === titleKey))) continue;
     if (isItem && prevList && out.length) out[out.length - 1] += `\n${t}`;
     else out.push(t);
@@ -538,7 +555,7 @@ function finishBlocks(blocks: string[], title: string | null = null): string {
 
 const squash = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
 
-const DATE_IN_TEXT = /\b(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*,? \d{4})\b|\d{4}年\d{1,2}月\d{1,2}日/i;
+const DATE_IN_TEXT = /\b(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*,? \d{4})(?!\d)|\d{4}年\d{1,2}月\d{1,2}日/i;
 
 /** Update stamps and wire-copy credits, found above or below the story. */
 const EDGE_CREDIT = /^(?:(?:last )?updated|(?:first )?published|posted)\b.{0,60}$|^(?:(?:additional )?reporting|writing|editing|compiled|produced|translated) by\b.{0,300}$/i;

@@ -200,3 +200,34 @@ describe("extractMentions: names that are ordinary words", () => {
     expect(run("Geometry", "Draw a Circle and a Polygon on the board.").entities).toEqual([]);
   });
 });
+
+describe("extractMentions: defendants and provincial bodies", () => {
+  it("lists defendants introduced with their age in an enforcement story", () => {
+    const r = run(
+      "Crypto Ponzi founders charged",
+      "Federal prosecutors said John Alan Doe, 41, and Mary Roe, 39, were charged with wire fraud over a bitcoin mining scheme.",
+    );
+    expect(r.actions).toContain("enforcement");
+    expect(names(r)).toEqual(expect.arrayContaining(["John Alan Doe", "Mary Roe", "Bitcoin"]));
+  });
+
+  it("maps a provincial public security department to CN", () => {
+    const r = run("", "湖南省公安厅通报，破获一起利用虚拟货币洗钱的案件，抓获犯罪嫌疑人20名。", "zh");
+    expect(r.relevant).toBe(true);
+    expect(r.jurisdictions).toEqual(["CN"]);
+    expect(r.authorities).toEqual(["Hunan Provincial Public Security Department"]);
+  });
+});
+
+describe("extractMentions: orders spread over a clause", () => {
+  it("reads 'ordered X to remove the app' as a shutdown order of the named business", () => {
+    const r = run(
+      "Philippines moves against Binance",
+      "The Philippines SEC ordered Google and Apple to remove the Binance app, saying the exchange is not licensed in the country.",
+    );
+    expect(r.relevant).toBe(true);
+    expect(r.actions).toContain("shutdown_order");
+    expect(r.authorities).toEqual(["Securities and Exchange Commission of the Philippines"]);
+    expect(r.jurisdictions).toEqual(["PH"]);
+  });
+});

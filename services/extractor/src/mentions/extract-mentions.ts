@@ -1,6 +1,6 @@
 import { foldText } from "./fold.js";
 import { findMinistries, findNamedBodies } from "./named-bodies.js";
-import { findRolePeople } from "./people.js";
+import { findAgedPeople, findRolePeople } from "./people.js";
 import { segmentSentences, sentenceAt } from "./segment.js";
 import { ACTIONS, getLexicon, type Action, type EntityType, type Lexicon, type Payload } from "./taxonomy.js";
 
@@ -174,6 +174,21 @@ export function extractMentions(input: MentionsInput): MentionsResult {
       if (p.kind === "action" && (strong || actor[i])) triggers.push({ hit: h, action: p.action, strong });
     }
   }
+  // Orders to stop a named business are spread over a clause ("ordered Google and Apple to remove
+  // the Binance app", "要求……停止运营"), so they are matched as constructions, once per sentence.
+  for (let i = 0; i < n; i++) {
+    if (!actor[i] || !near(crypto, i)) continue;
+    if (triggers.some((t) => t.hit.sentence === i && t.action === "shutdown_order")) continue;
+    const sp = sentences[i]!;
+    const sentence = src.slice(sp.start, sp.end);
+    const m = ORDER_TO_STOP.exec(sentence) ?? ORDER_TO_STOP_ZH.exec(foldedSentence(src, sp));
+    if (!m) continue;
+    const hit: Hit = { start: sp.start + m.index, end: sp.start + m.index + m[0].length, payloads: [], sentence: i };
+    if (precedingCue(src, cuesBySentence[i]!, hit) === "cancel") continue;
+    evidence[i]! += W_WEAK_SAME;
+    total += W_WEAK_SAME;
+    triggers.push({ hit, action: "shutdown_order", strong: false });
+  }
   const score = round3(1 - Math.exp(-total));
   const relevant = score >= RELEVANCE_THRESHOLD;
 
@@ -201,6 +216,16 @@ export function extractMentions(input: MentionsInput): MentionsResult {
     if (!action) continue;
     actionSet.add(action);
     mentions.push(mention(src, "action", action, t.hit));
+  }
+
+  if (actionSet.has("enforcement")) {
+    for (const person of findAgedPeople(src)) {
+      if (known.has(person.name.toLowerCase())) continue;
+      if (hits.some((h) => h.start < person.end && person.start < h.end && h.payloads.some((p) => p.kind !== "crypto"))) continue;
+      known.add(person.name.toLowerCase());
+      entities.push({ name: person.name, type: "person" });
+      mentions.push({ kind: "entity", value: person.name, surface: src.slice(person.start, person.end), start: person.start, end: person.end });
+    }
   }
 
   // 6. Authorities named in or around the regulatory sentences. The window is wider than for
@@ -373,6 +398,9 @@ function followedByNationality(cues: Hit[], h: Hit): boolean {
   return cues.some((c) => c.start >= h.end && c.start - h.end <= 1 && c.payloads.some((p) => p.kind === "nationality"));
 }
 
+const ORDER_TO_STOP = /\b(?:ordered|orders|directed|instructed|told|required|forced)\s+(?:[\w'’.&-]+\s+){0,8}?to\s+(?:immediately\s+)?(?:remove|block|stop|cease|halt|suspend|shut|close|delist|take down|wind down|exit|leave)\b/i;
+// Folded (simplified) text: "要求平台立即停止运营", "责令……关闭".
+const ORDER_TO_STOP_ZH = /(?:要求|责令|勒令|命令)[^。；!?]{0,20}?(?:停止|关闭|关停|下架|暂停|清退|退出|撤出)/;
 const LAWSUIT = /^(?:lawsuits?|sued|sues|filed suit|诉讼)$/i;
 const APPROVAL = /^(?:approv|reject|disapprov|denied approval)/i;
 const APPROVED_OBJECT = /^\s+(?:(?:the|a|an|its|their|\d+|first|several|some)\s+)*(?:[\w-]+\s+){0,3}?(?:applications?|etfs?|funds?|products?|listings?|licen[cs]es?|registrations?|exchanges?|firms?|compan(?:y|ies)|platforms?|issuers?|stablecoins?|providers?|operators?)\b/i;
@@ -380,6 +408,7 @@ const APPROVED_SUBJECT = /\b(?:etfs?|funds?|applications?|products?|licen[cs]es?
 const APPROVED_RULE = /^\s+(?:(?:the|a|an|its|their|new)\s+)?(?:[\w-]+\s+){0,5}?(?:regulation|regulations|law|laws|bill|act|legislation|framework|rules|ordinance|amendments?|directive)\b/i;
 const LAUNDERING_AS_RULE = /^\s+(?:charges?|rules|regulations?|laws?|requirements?|controls?|compliance|violations?|obligations|standards|failures|programs?|counts?|offen[cs]es?)\b/i;
 const LAUNDERING_PURPOSE = /\b(?:prevent\w*|combat\w*|counter\w*|curb\w*|fight\w*|against)\b[^.]{0,40}$/i;
+// Matched against folded (simplified) text.
 const CITATION_BEFORE = /(?:根据|依据|按照|依照|这|该|两项|《[^》]{0,30})$/;
 const LEGISLATIVE_VERB = /通过|生效|颁布|实施|制定|修订|审议|刊宪|三读|草案|立法/;
 
@@ -399,7 +428,7 @@ function refineAction(src: string, t: Trigger, hits: Hit[], platform: boolean[],
     return APPROVED_RULE.test(after) ? "legislation" : null;
   }
   if (t.action === "aml_kyc" && /^money laundering$/i.test(surface) && !LAUNDERING_AS_RULE.test(after) && !LAUNDERING_PURPOSE.test(before)) return null;
-  if (t.action === "legislation" && /[\u3400-\u9fff]/.test(surface) && CITATION_BEFORE.test(src.slice(Math.max(sentence.start, t.hit.start - 40), t.hit.start))
+  if (t.action === "legislation" && /[\u3400-\u9fff]/.test(surface) && CITATION_BEFORE.test(foldText(src.slice(Math.max(sentence.start, t.hit.start - 40), t.hit.start)).text)
     && !LEGISLATIVE_VERB.test(foldedSentence(src, sentence))) return null;
   if (t.action === "ban") {
     if (/^\s+from\s+(?:trading|participating|registering|acting|serving|holding|engaging|working)/i.test(after)) return "enforcement";

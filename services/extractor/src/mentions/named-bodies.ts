@@ -24,9 +24,13 @@ const LEADING_NOISE = new Set([
   "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Earlier", "Later", "Also", "Then",
 ]);
 
+// Cheap pre-check so the capitalised-word regex only runs on sentences that can match.
+const SUFFIX_WORD = /Police|Crime Unit|Public Security|Prosecut|Attorney|Court|Legislative Assembly|Intelligence Unit|Gendarmerie|Guardia/;
+
 export function findNamedBodies(text: string, from: number, to: number): NamedBody[] {
   const out: NamedBody[] = [];
   const slice = text.slice(from, to);
+  if (!SUFFIX_WORD.test(slice)) return out;
   BODY.lastIndex = 0;
   for (let m = BODY.exec(slice); m; m = BODY.exec(slice)) {
     let start = m.index;
@@ -53,6 +57,7 @@ export interface MinistryRef { readonly portfolio: string; readonly country: str
 export function findMinistries(text: string, from: number, to: number): MinistryRef[] {
   const out: MinistryRef[] = [];
   const slice = text.slice(from, to);
+  if (!/inistry/.test(slice)) return out;
   const cap = (w: string) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase();
   for (const m of slice.matchAll(MINISTRY_POSSESSIVE)) {
     out.push({ portfolio: cap(m[2]!), country: m[1]!, start: from + m.index!, end: from + m.index! + m[0].length });

@@ -39,3 +39,14 @@ function push(out: RolePerson[], name: string, start: number) {
   if (NOT_NAMES.has(name.split(/\s+/)[0]!)) return;
   out.push({ name: name.replace(/\s+/g, " "), start, end: start + name.length });
 }
+
+// "Matthew Brent Goettsche, 37, and Jobadiah Sinclair Week, 38, of Colorado, were charged":
+// news style gives the ages of defendants, rarely of officials.
+const AGED = /\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,3}),\s+(?:age\s+)?\d{2},/gu;
+
+/** People introduced with their age, as defendants are in enforcement stories. */
+export function findAgedPeople(text: string): RolePerson[] {
+  const out: RolePerson[] = [];
+  for (const m of text.matchAll(AGED)) push(out, m[1]!, m.index!);
+  return out;
+}

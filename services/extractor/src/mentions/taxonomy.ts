@@ -56,7 +56,7 @@ interface AuthorityFile {
 interface EntityFile { entries: { name: string; type: EntityType; aliases: string[]; abbr?: string[]; tickers?: string[]; contextual?: string[] }[] }
 interface ActionFile { actions: Record<Action, { strong: string[]; weak: string[]; abbr?: string[]; weakAbbr?: string[]; deontic?: string[] }> }
 interface CueFile { crypto: string[]; signals: string[]; actors: string[]; negation: string[]; rumour: string[]; modal: string[]; priceTalk: string[]; platformNouns: string[]; nationality: string[]; deontic: string[]; neutral: string[] }
-interface CityFile { cities: [string, string][] }
+interface CityFile { cities: [string, string][]; provinces: [string, string][] }
 
 // Cue words that are also ordinary capitalised words elsewhere ("May" the month).
 const CASE_SENSITIVE_CUES = new Set(["may"]);
@@ -119,6 +119,13 @@ export function getLexicon(): Lexicon {
       }
       for (const dem of j.demonyms) for (const ph of phrases.en) e.aliases.push(`${dem} ${ph}`);
     }
+  }
+  for (const [zh, qualifier] of cities.provinces) {
+    add(zh, { kind: "jurisdiction", code: "CN", via: "place" });
+    authEntries.push({
+      name: `${qualifier} Public Security Department`, jurisdiction: "CN", abbr: [],
+      aliases: [`${zh}公安厅`, `${zh}省公安厅`, `${zh}自治区公安厅`, `${qualifier} Public Security Department`],
+    });
   }
   for (const e of authEntries) {
     const index = authorities.length;

@@ -449,3 +449,19 @@ const CP037_ENCODE = new Map<string, number>(
     r: 0x99, s: 0xa2, t: 0xa3, v: 0xa5, x: 0xa7, B: 0xc2, C: 0xc3, D: 0xc4, E: 0xc5, I: 0xc9,
   }),
 );
+
+describe("parseFeed: markup in plain-text fields", () => {
+  it("strips live markup from authors, categories and ids", () => {
+    const i = item(atom10(`<entry><id>&lt;script&gt;alert(1)&lt;/script&gt;urn:x</id><author><name>Erika &lt;script&gt;alert(1)&lt;/script&gt; Mustermann</name></author>
+      <category term="&lt;img src=x onerror=alert(1)&gt;law"/><title type="text">&lt;script&gt;alert('xyzzy')&lt;/script&gt;Plain</title></entry>`));
+    expect(i).toMatchObject({ id: "urn:x", authors: ["Erika Mustermann"], categories: ["law"], title: "Plain" });
+    expect(JSON.stringify(i)).not.toMatch(/<script|onerror/i);
+  });
+});
+
+describe("parseFeed: Atom base64 media content", () => {
+  it("decodes base64 content of a non-text media type", () => {
+    const i = item(atom10(`<entry><content type="application/octet-stream">RXhhbXBsZSA8Yj5BdG9tPC9iPg==</content></entry>`));
+    expect(i.content).toBe("Example <b>Atom</b>");
+  });
+});

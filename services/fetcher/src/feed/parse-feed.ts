@@ -1,4 +1,4 @@
-import { decodeBody, mapC1ToWindows1252 } from "@regradar/shared";
+import { decodeBody, mapC1ToWindows1252 } from "@regradar/shared/text-decoding";
 import { parseFeedDate } from "./parse-date.js";
 import { isUnsafeUrl } from "./resolve-links.js";
 import { hasDangerousMarkup, htmlToText, looksLikeHtml, sanitizeFeedHtml } from "./sanitize-html.js";
@@ -181,7 +181,7 @@ function readConstruct(el: XmlElement, ctx: Ctx, defaultHtml: boolean): Construc
       el.children.every((c) => c === kidsEls[0] || (typeof c === "string" && c.trim() === ""));
     value = onlyDiv && isXhtml && ctx.atom10 ? serializeChildren(kidsEls[0]!) : serializeChildren(el);
     html = true;
-  } else if (mode === "base64") {
+  } else if (mode === "base64" || (atomish && isBinaryType(type))) {
     try {
       value = Buffer.from(textOf(el).replace(/\s+/g, ""), "base64").toString("utf-8");
     } catch {
@@ -194,6 +194,12 @@ function readConstruct(el: XmlElement, ctx: Ctx, defaultHtml: boolean): Construc
   // RSS leaves it to the reader to guess whether a field carries HTML.
   if (!html && !atomish && (looksLikeHtml(value) || hasDangerousMarkup(value))) html = true;
   return { value: value.trim(), html, base: el.base };
+}
+
+/** Atom carries non-text, non-XML media types base64-encoded (RFC 4287 §4.1.3.3). */
+function isBinaryType(type: string): boolean {
+  if (!type || ["text", "html", "xhtml"].includes(type)) return false;
+  return !type.startsWith("text/") && !type.endsWith("+xml") && !type.endsWith("/xml");
 }
 
 function asHtml(c: Construct | null): string | null {
@@ -250,9 +256,18 @@ function idOf(el: XmlElement | null): string | null {
   return v && el && /^[^\s]*\/[^\s]*$|^\.{1,2}$/.test(v) ? resolveAgainst(v, el.base) : v;
 }
 
+/** Plain-text fields (names, categories) never carry live markup: strip it when it could be. */
+function safeText(v: string | null): string | null {
+  if (v === null || !hasDangerousMarkup(v)) return v;
+  return trimmed(htmlToText(sanitizeFeedHtml(v)).replace(/\s+/g, " "));
+}
+
 function unique(values: Array<string | null>): string[] {
   const out: string[] = [];
-  for (const v of values) if (v && !out.includes(v)) out.push(v);
+  for (const raw of values) {
+    const v = safeText(raw);
+    if (v && !out.includes(v)) out.push(v);
+  }
   return out;
 }
 
@@ -322,7 +337,7 @@ function readAtomEntry(e: XmlElement, ctx: Ctx): ParsedFeedItem {
   const content = contentEl ? asHtml(readConstruct(contentEl, ctx, contentEl.key !== "atom:content")) : null;
   const summaryEl = kid(e, ["atom:summary", "dc:description"], ctx);
   return {
-    id: idOf(kid(e, ["atom:id"], ctx)),
+    id: safeText(idOf(kid(e, ["atom:id"], ctx))),
     title: fieldText(e, ["atom:title", "dc:title"], ctx),
     link: atomAlternate(e, ctx),
     summary: summaryEl ? asHtml(readConstruct(summaryEl, ctx, false)) : contentEl && textLike(contentEl) ? content : null,
@@ -379,7 +394,7 @@ function readRssItem(item: XmlElement, ctx: Ctx): ParsedFeedItem {
   const summaryEl = descriptions[0] ?? kid(item, ["dc:description", "atom:summary", "itunes:summary"], ctx);
   const content = contentEl ? asHtml(readConstruct(contentEl, ctx, true)) : null;
   return {
-    id: guid ?? about ?? null,
+    id: safeText(guid ?? about ?? null),
     title: fieldText(item, ["title", "dc:title", "atom:title"], ctx),
     link: rssLink(item, ctx) ?? atomAlternate(item, ctx) ?? permalink,
     summary: summaryEl ? asHtml(readConstruct(summaryEl, ctx, true)) : contentEl && textLike(contentEl) ? content : null,

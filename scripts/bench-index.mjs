@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+// Indexing throughput: our ElasticsearchArticleStore against a plain `client.helpers.bulk` loop over the
+// same documents, and the SQLite store, in one run on one machine.
+//
+//   npx tsc -b tsconfig.build.json && node scripts/bench-index.mjs [--docs 50000] [--batch 500] [--runs 1] [--diagnose 0]
+//
+// Starts its own Elasticsearch node (512 MB heap) unless ELASTICSEARCH_URL is set. Documents are generated
+// deterministically (a seeded PRNG over a vocabulary of regulation-news sentences, ~3-5 KB of text each,
+// ~5% Chinese) with realistic facets; generating them and their SimHash is not timed. Each measurement
+// writes into a fresh index (or SQLite file) and ends with a refresh, so every document is searchable
+// when the clock stops. Runs are interleaved (ours, plain, SQLite, ours, ...) so drift hits all alike.
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Client } from "@elastic/elasticsearch";
+import { articleIdFor, simhash } from "../packages/shared/dist/index.js";
+import { indexedSource, openElasticsearchStore, SqliteArticleStore } from "../services/indexer/dist/index.js";
+import { startElasticsearch } from "./lib/elasticsearch-local.mjs";
+
+const args = process.argv.slice(2);
+const opt = { docs: 50_000, batch: 500, runs: 1, diagnose: 1 };
+for (let i = 0; i < args.length; i++) {
+  const key = args[i].replace(/^--/, "");
+  if (!(key in opt)) { console.error(`bench-index: unknown argument ${args[i]}`); process.exit(2); }
+  opt[key] = Number(args[++i]);
+  if (!Number.isInteger(opt[key]) || opt[key] < (key === "diagnose" ? 0 : 1)) { console.error(`bench-index: --${key} needs a positive integer`); process.exit(2); }
+}
+const log = (m) => process.stderr.write(`[bench-index] ${m}\n`);
+
+// --- deterministic documents -------------------------------------------------------------------------
+let seed = 0x9e3779b9;
+const rand = () => { seed = (seed + 0x6d2b79f5) | 0; let t = seed; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+const pick = (a) => a[Math.floor(rand() * a.length)];
+const some = (a, max) => [...new Set(Array.from({ length: 1 + Math.floor(rand() * max) }, () => pick(a)))];
+
+const JURISDICTIONS = [["US", "U.S. Securities and Exchange Commission"], ["US", "Commodity Futures Trading Commission"], ["CN", "People's Bank of China"],
+  ["GB", "Financial Conduct Authority"], ["EU", "European Securities and Markets Authority"], ["JP", "Financial Services Agency"],
+  ["KR", "Financial Services Commission"], ["SG", "Monetary Authority of Singapore"], ["HK", "Securities and Futures Commission"],
+  ["DE", "BaFin"], ["FR", "Autorité des marchés financiers"], ["AU", "Australian Securities and Investments Commission"],
+  ["IN", "Reserve Bank of India"], ["BR", "Comissão de Valores Mobiliários"], ["AE", "Virtual Assets Regulatory Authority"], ["PH", "Philippine Securities and Exchange Commission"]];
+const ACTIONS = ["ban", "shutdown_order", "enforcement", "licensing", "legislation", "guidance", "investigation", "taxation", "sanctions", "aml_kyc", "platform_liability"];
+const ENTITIES = [["Binance", "exchange"], ["Coinbase", "exchange"], ["Kraken", "exchange"], ["OKX", "exchange"], ["Huobi", "exchange"], ["Bybit", "exchange"],
+  ["Bitcoin", "asset"], ["Ether", "asset"], ["Tether", "asset"], ["USDC", "asset"], ["Ripple", "company"], ["Tornado Cash", "project"], ["Uniswap", "project"],
+  ["Terraform Labs", "company"], ["FTX", "exchange"], ["Do Kwon", "person"], ["Sam Bankman-Fried", "person"], ["Circle", "company"]];
+const SOURCES = Array.from({ length: 40 }, (_, i) => `news${i}.example.${pick(["com", "org", "net", "co.uk", "cn"])}`);
+const SUBJECTS = ["The regulator", "The agency", "Lawmakers", "The central bank", "The finance ministry", "Prosecutors", "The court", "The commission", "Officials", "The watchdog"];
+const VERBS = ["ordered", "warned", "proposed", "approved", "fined", "charged", "investigated", "banned", "licensed", "sanctioned", "required", "asked"];
+const OBJECTS = ["cryptocurrency exchanges", "stablecoin issuers", "crypto lenders", "token projects", "custody providers", "mining companies", "wallet providers",
+  "decentralised finance platforms", "payment companies", "brokers offering bitcoin derivatives", "promoters of initial coin offerings"];
+const TAILS = ["to stop onboarding new users", "to register with the authority before the end of the year", "over failures in anti-money-laundering controls",
+  "after complaints from retail investors", "under new consumer-protection rules", "pending a review of their reserves", "citing risks to financial stability",
+  "following an inquiry into market manipulation", "in a statement published on its website", "as part of a broader crackdown", "in line with the travel rule",
+  "while the legislation is debated in parliament", "and set a deadline of thirty days", "to disclose the assets backing their tokens"];
+const FILLER = ["Market participants said the decision had been expected for months.", "Prices of bitcoin and ether were little changed after the announcement.",
+  "Industry groups criticised the move as heavy-handed and vowed to challenge it.", "Analysts said the rules would raise compliance costs for smaller firms.",
+  "The measures follow a string of collapses that wiped out billions of dollars of customer funds.", "A spokesperson for the company declined to comment.",
+  "Consumer advocates welcomed the step but said enforcement would be the real test.", "The authority said it would publish further guidance in the coming weeks."];
+const ZH = ["中国人民银行表示，将继续加强对虚拟货币交易的监管。", "监管部门要求交易所停止为境内用户提供服务。", "比特币价格在消息公布后小幅下跌。",
+  "有关部门提醒投资者警惕虚拟货币相关风险。", "火币和OKX表示将配合监管要求。", "分析人士认为，新规将提高合规成本。"];
+
+function makeDoc(i) {
+  const zh = rand() < 0.05;
+  const [jurisdiction, authority] = pick(JURISDICTIONS);
+  const jurisdictions = rand() < 0.2 ? [jurisdiction, pick(JURISDICTIONS)[0]] : [jurisdiction];
+  const entities = some(ENTITIES, 3).map(([name, type]) => ({ name, type }));
+  const target = 3000 + Math.floor(rand() * 2000);
+  const paragraphs = [];
+  let length = 0;
+  while (length < target) {
+    const sentences = Array.from({ length: 3 + Math.floor(rand() * 3) }, () => zh ? pick(ZH)
+      : rand() < 0.7 ? `${pick(SUBJECTS)} ${pick(VERBS)} ${pick(OBJECTS)} ${pick(TAILS)}${rand() < 0.3 ? `, including ${entities[0].name}` : ""}.` : pick(FILLER));
+    const p = sentences.join(zh ? "" : " ");
+    paragraphs.push(p);
+    length += zh ? p.length * 3 : p.length;
+  }
+  const text = paragraphs.join("\n\n");
+  const source = pick(SOURCES);
+  const url = `https://${source}/${2017 + (i % 8)}/${(i % 12) + 1}/story-${i}`;
+  const publishedAt = new Date(Date.UTC(2017, 0, 1) + Math.floor(rand() * 8 * 365 * 86_400_000)).toISOString();
+  const relevant = rand() < 0.7;
+  return {
+    id: articleIdFor(url), url, canonicalUrl: url, feedId: `feed-${source}`, feedTitle: `${source} news`, source,
+    title: zh ? `${pick(ZH).slice(0, 18)}（第${i}期）` : `${pick(SUBJECTS)} ${pick(VERBS)} ${pick(OBJECTS)} (${i})`,
+    summary: paragraphs[0].slice(0, 280), text, lang: zh ? "zh" : "en", publishedAt, fetchedAt: new Date(Date.parse(publishedAt) + 3_600_000).toISOString(),
+    authors: [pick(["Staff", "Reuters", "Bloomberg", "Wire desk", "Jane Doe", "Li Wei"])], categories: some(["Regulation", "Markets", "Policy", "Crypto", "Tech"], 2),
+    relevant, score: relevant ? 0.5 + rand() / 2 : rand() / 3,
+    jurisdictions: relevant ? [...new Set(jurisdictions)] : [], authorities: relevant ? [authority] : [], actions: relevant ? some(ACTIONS, 2) : [], entities,
+    mentions: entities.map((e) => ({ kind: "entity", value: e.name, surface: e.name, start: 0, end: e.name.length })),
+    contentHash: simhash(text), textSource: "page", pageError: null, duplicateOf: null,
+  };
+}
+
+// --- measurements ------------------------------------------------------------------------------------
+async function timed(fn) {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+async function measureOurs(url, client, docs) {
+  const store = openElasticsearchStore({ url, index: `bench-ours-${randomUUID().slice(0, 8)}` }, client);
+  await store.init();
+  try {
+    let rejected = 0;
+    const seconds = await timed(async () => {
+      for (let i = 0; i < docs.length; i += opt.batch) {
+        const out = await store.upsertArticles(docs.slice(i, i + opt.batch));
+        rejected += out.rejected.length;
+        if (out.created.length + out.rejected.length !== Math.min(opt.batch, docs.length - i)) throw new Error("ours: a batch was not fully created");
+      }
+      await store.refresh();
+    });
+    if (rejected) throw new Error(`ours: ${rejected} rejected`);
+    if ((await store.count()) !== docs.length) throw new Error("ours: count mismatch");
+    return seconds;
+  } finally {
+    await store.destroy();
+  }
+}
+
+async function measurePlain(url, client, docs) {
+  // Same mapping (the store's template), raw documents, the client's bulk helper with its defaults.
+  return plainBulk(url, client, docs);
+}
+
+async function measurePlainSameBodies(url, client, docs) {
+  // Diagnostic: the helper fed exactly what our store writes (derived search fields included), so
+  // (ours vs this) is our code path and (this vs plain) is the cost of the extra indexed fields.
+  const now = new Date().toISOString();
+  const bodies = docs.map((d) => indexedSource({ ...d, indexedAt: now }, "x"));
+  return plainBulk(url, client, bodies);
+}
+
+async function plainBulk(url, client, docs) {
+  const shape = openElasticsearchStore({ url, index: `bench-plain-${randomUUID().slice(0, 8)}` }, client);
+  await shape.init();
+  try {
+    let failed = 0;
+    const seconds = await timed(async () => {
+      const stats = await client.helpers.bulk({
+        datasource: docs,
+        onDocument: (doc) => ({ index: { _index: shape.alias, _id: doc.id } }),
+        onDrop: () => { failed++; },
+        refreshOnCompletion: shape.alias,
+      });
+      failed += stats.failed;
+    });
+    if (failed) throw new Error(`plain: ${failed} failed`);
+    if ((await client.count({ index: shape.alias })).count !== docs.length) throw new Error("plain: count mismatch");
+    return seconds;
+  } finally {
+    await shape.destroy();
+  }
+}
+
+async function measureSqlite(docs) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "regradar-bench-index-"));
+  const store = new SqliteArticleStore(path.join(dir, "bench.db"));
+  await store.init();
+  try {
+    return await timed(async () => {
+      for (let i = 0; i < docs.length; i += opt.batch) {
+        const out = await store.upsertArticles(docs.slice(i, i + opt.batch));
+        if (out.rejected.length) throw new Error(`sqlite: ${out.rejected.length} rejected: ${out.rejected[0].reason}`);
+      }
+    });
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+async function main() {
+  log(`generating ${opt.docs} documents`);
+  const t0 = Date.now();
+  const docs = Array.from({ length: opt.docs }, (_, i) => makeDoc(i));
+  const textBytes = docs.reduce((n, d) => n + Buffer.byteLength(d.text), 0);
+  log(`generated in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${(textBytes / 1e6).toFixed(0)} MB of text, ${(textBytes / docs.length / 1024).toFixed(1)} KB/doc, ${docs.filter((d) => d.lang === "zh").length} Chinese`);
+
+  const es = process.env.ELASTICSEARCH_URL
+    ? { url: process.env.ELASTICSEARCH_URL, stop: async () => {} }
+    : await startElasticsearch({ log });
+  const client = new Client({ node: es.url, requestTimeout: 120_000 });
+  const results = { ours: [], plain: [], same: [], sqlite: [] };
+  try {
+    const health = await client.cluster.health();
+    log(`Elasticsearch at ${es.url} (${health.status}); batch ${opt.batch}; ${opt.runs} run(s) each`);
+    for (let run = 1; run <= opt.runs; run++) {
+      const measurements = [["ours", () => measureOurs(es.url, client, docs)], ["plain", () => measurePlain(es.url, client, docs)],
+        ...(opt.diagnose ? [["same", () => measurePlainSameBodies(es.url, client, docs)]] : []), ["sqlite", () => measureSqlite(docs)]];
+      for (const [name, fn] of measurements) {
+        const seconds = await fn();
+        results[name].push(docs.length / seconds);
+        log(`run ${run} ${name}: ${seconds.toFixed(1)} s, ${(docs.length / seconds).toFixed(0)} docs/s`);
+      }
+    }
+  } finally {
+    await client.close();
+    await es.stop();
+  }
+
+  const label = { ours: "ElasticsearchArticleStore.upsertArticles", plain: "client.helpers.bulk (plain)", same: "client.helpers.bulk, our document bodies", sqlite: "SqliteArticleStore.upsertArticles" };
+  console.log(`\n${opt.docs} documents, ${(textBytes / docs.length / 1024).toFixed(1)} KB text each, batches of ${opt.batch}, ${opt.runs} run(s) each, ${os.cpus().length} cores\n`);
+  console.log(`${"measurement".padEnd(42)} ${"docs/s per run".padEnd(24)} median docs/s`);
+  for (const name of ["ours", "plain", "same", "sqlite"].filter((n) => results[n].length)) {
+    console.log(`${label[name].padEnd(42)} ${results[name].map((r) => r.toFixed(0)).join(", ").padEnd(24)} ${median(results[name]).toFixed(0)}`);
+  }
+  console.log(`\nratio ours / plain (medians): ${(median(results.ours) / median(results.plain)).toFixed(2)}`);
+  if (results.same.length) console.log(`ratio ours / helpers.bulk with our bodies (medians): ${(median(results.ours) / median(results.same)).toFixed(2)}`);
+}
+
+await main();

@@ -1,0 +1,89 @@
+import { describe, expect, test } from "vitest";
+import type { StoredArticle } from "@regradar/shared";
+import { compileSubscriptions } from "./match-subscriptions.js";
+import { validateSubscription, type Subscription } from "./subscription.js";
+
+let n = 0;
+export function article(over: Partial<StoredArticle> = {}): StoredArticle {
+  const id = (++n).toString(16).padStart(32, "0");
+  return {
+    id, url: `https://news.example.com/${id}`, canonicalUrl: `https://news.example.com/${id}`, feedId: "f", feedTitle: null, source: "news.example.com",
+    title: "Beijing orders crypto exchanges to shut down", summary: null,
+    text: "Chinese regulators ordered Beijing bitcoin exchanges OKCoin, Huobi and BTCChina to stop trading and stop registering new users.",
+    lang: "en", publishedAt: "2017-09-18T08:00:00Z", fetchedAt: "2017-09-18T09:00:00Z", authors: [], categories: [], relevant: true, score: 0.9,
+    jurisdictions: ["CN"], authorities: ["People's Bank of China"], actions: ["shutdown_order"],
+    entities: [{ name: "Huobi", type: "exchange" }, { name: "OKCoin", type: "exchange" }], mentions: [], contentHash: "0123456789abcdef",
+    textSource: "page", pageError: null, indexedAt: "2017-09-18T09:00:01Z", duplicateOf: null, ...over,
+  };
+}
+
+const sub = (name: string, over: Record<string, unknown> = {}): Subscription =>
+  validateSubscription({ name, channel: "webhook", target: "https://hooks.example.com/x", ...over });
+
+const names = (subs: Subscription[]) => subs.map((s) => s.name).sort();
+
+describe("compiled subscriptions match like a search", () => {
+  const subs = [
+    sub("cn-shutdown", { jurisdictions: ["CN"], actions: ["shutdown_order"] }),
+    sub("taxation", { actions: ["taxation"] }),
+    sub("us-or-cn", { jurisdictions: ["US", "CN"] }),
+    sub("huobi-lowercase", { entities: ["huobi"] }),
+    sub("pboc", { authorities: ["people's bank of china"] }),
+    sub("phrase-hit", { query: '"stop trading"' }),
+    sub("phrase-miss", { query: '"trading stop"' }),
+    sub("plural-folding", { query: "exchange registering" }),
+    sub("negated", { query: "bitcoin -huobi" }),
+    sub("alternatives", { query: "ethereum | okcoin" }),
+    sub("cjk", { query: "火币" }),
+    sub("score-too-high", { minScore: 0.95 }),
+    sub("score-ok", { minScore: 0.5, jurisdictions: ["CN"] }),
+    sub("other-source", { sources: ["other.example.org"] }),
+    sub("lang-zh", { languages: ["zh"] }),
+    sub("everything"),
+    sub("inactive", { active: false }),
+  ];
+  const compiled = compileSubscriptions(subs);
+
+  test("filters AND across fields, OR within one; names case-insensitive; query parsed as search", () => {
+    expect(names(compiled.match(article()))).toEqual([
+      "alternatives", "cn-shutdown", "everything", "huobi-lowercase", "pboc", "phrase-hit", "plural-folding", "score-ok", "us-or-cn",
+    ].sort());
+  });
+
+  test("CJK terms match as character phrases; language filter", () => {
+    const zh = article({ title: "火币暂停交易", text: "北京的交易所火币宣布停止交易。", lang: "zh", entities: [], authorities: [], actions: ["shutdown_order"], jurisdictions: ["CN"] });
+    expect(names(compiled.match(zh))).toEqual(["cjk", "cn-shutdown", "everything", "lang-zh", "score-ok", "us-or-cn"].sort());
+  });
+
+  test("only inactive subscriptions are skipped, and the compiled set counts active ones", () => {
+    expect(compiled.size).toBe(subs.length - 1);
+    const other = article({ jurisdictions: ["US"], actions: ["taxation"], entities: [], authorities: [], title: "IRS taxes bitcoin", text: "The IRS said bitcoin is property for tax purposes." });
+    expect(names(compiled.match(other))).toEqual(["everything", "negated", "score-ok", "taxation", "us-or-cn"].filter((n) => n !== "score-ok").sort());
+  });
+
+  test("agrees with a brute-force evaluation over many generated subscriptions", () => {
+    const rnd = mulberry32(7);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+    const many = Array.from({ length: 2000 }, (_, i) => sub(`s${i}`, {
+      ...(rnd() < 0.5 ? { jurisdictions: [pick(["CN", "US", "GB", "KR"])] } : {}),
+      ...(rnd() < 0.5 ? { actions: [pick(["ban", "shutdown_order", "taxation"])] } : {}),
+      ...(rnd() < 0.2 ? { entities: [pick(["Huobi", "Binance"])] } : {}),
+      ...(rnd() < 0.3 ? { query: pick(["exchange", "bitcoin -okcoin", '"stop trading"', "tax | trading", "火币"]) } : {}),
+    }));
+    const index = compileSubscriptions(many);
+    for (const a of [article(), article({ jurisdictions: ["US"], actions: ["ban"], entities: [{ name: "Binance", type: "exchange" }] })]) {
+      const brute = many.filter((s) => compileSubscriptions([s]).match(a).length === 1).map((s) => s.name).sort();
+      expect(names(index.match(a))).toEqual(brute);
+      expect(brute.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+function mulberry32(seed: number) {
+  return () => {
+    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
