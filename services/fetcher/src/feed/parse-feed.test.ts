@@ -371,7 +371,7 @@ describe("parseFeed: entity limits", () => {
   });
 
   it("does not count ordinary character references against the limits", () => {
-    const body = "&lt;b&gt;x&lt;/b&gt; &#169; ".repeat(50_000);
+    const body = "&lt;b&gt;x&lt;/b&gt; &#169; ".repeat(5_000); // 25,000 references
     expect(parseFeed(`<rss><channel><title>t</title><item><description>${body}</description></item></channel></rss>`).items).toHaveLength(1);
   });
 });

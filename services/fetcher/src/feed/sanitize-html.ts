@@ -144,7 +144,7 @@ const BARE_GT = "\ue002";
 
 function markBareText(html: string): string {
   const cleaned = html.replace(/[\ue000-\ue002]/g, "");
-  return cleaned.replace(/(<[a-zA-Z/!?][^>]*>)|<|>|&/g, (all: string, tag: string | undefined, offset: number) => {
+  return cleaned.replace(/(<[a-zA-Z/!?][^<>]*>)|<|>|&/g, (all: string, tag: string | undefined, offset: number) => {
     if (tag) return tag;
     if (all === ">") return BARE_GT;
     // "< script>" is not markup to a browser, but it reads like it: only "<" before a digit, "=",
@@ -184,5 +184,5 @@ export function hasDangerousMarkup(s: string): boolean {
   if (DANGEROUS.test(s)) return true;
   if (!s.includes("<")) return false;
   // Script-capable schemes, or entity-encoded characters inside a tag ("java&#x09;script:").
-  return /<[a-zA-Z][^>]*(vbscript|livescript|mocha|data)\s*:/i.test(s) || /<[a-zA-Z][^>]*&#/.test(s) || /<[a-zA-Z][^>]*\bstyle\s*=/i.test(s);
+  return /<[a-zA-Z][^<>]*(vbscript|livescript|mocha|data)\s*:/i.test(s) || /<[a-zA-Z][^<>]*&#/.test(s) || /<[a-zA-Z][^<>]*\bstyle\s*=/i.test(s);
 }

@@ -154,10 +154,6 @@ function parseDoctype(decl: string): Doctype {
   return { entities };
 }
 
-export interface ParseXmlResult {
-  root: XmlElement;
-}
-
 class Reader {
   private pos = 0;
   private entityRefs = 0;
