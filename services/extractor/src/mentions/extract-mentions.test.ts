@@ -231,3 +231,16 @@ describe("extractMentions: orders spread over a clause", () => {
     expect(r.jurisdictions).toEqual(["PH"]);
   });
 });
+
+describe("extractMentions: descriptive references to regulators", () => {
+  it("resolves 'Japan's financial regulator' and 'the country's central bank'", () => {
+    const a = run("", "Japan's financial regulator issued business improvement orders to six crypto exchanges.");
+    expect(a.authorities).toEqual(["Financial Services Agency of Japan"]);
+    expect(a.actions).toEqual(["enforcement"]);
+    const b = run("", "Bitcoin trading surged in Nigeria after the country’s central bank banned banks from serving crypto exchanges.");
+    expect(b.authorities).toEqual(["Central Bank of Nigeria"]);
+    expect(b.jurisdictions).toEqual(["NG"]);
+    const c = run("", "尼日利亚加密货币交易激增，该国央行此前禁止银行为加密货币交易所提供服务。", "zh");
+    expect(c.authorities).toEqual(["Central Bank of Nigeria"]);
+  });
+});

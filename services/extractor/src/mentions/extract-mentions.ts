@@ -94,6 +94,8 @@ export function extractMentions(input: MentionsInput): MentionsResult {
     (term.cue ? cues : lexical).push(hit);
   }
   const hits = leftmostLongest(lexical);
+  const hitsBySentence: Hit[][] = Array.from({ length: sentences.length }, () => []);
+  for (const h of hits) hitsBySentence[h.sentence]!.push(h);
 
   // 2. Entities (reported for every article, relevant or not).
   // Tickers count next to price words or when the asset is also named; names that are ordinary
@@ -127,7 +129,7 @@ export function extractMentions(input: MentionsInput): MentionsResult {
   for (const h of hits) {
     for (const p of h.payloads) {
       if (p.kind === "crypto") crypto[h.sentence] = true;
-      else if (p.kind === "actor" || p.kind === "authority") actor[h.sentence] = true;
+      else if (p.kind === "actor" || p.kind === "authority" || p.kind === "roleRef") actor[h.sentence] = true;
       else if (p.kind === "priceTalk") priceTalk[h.sentence] = true;
     }
   }
@@ -176,9 +178,10 @@ export function extractMentions(input: MentionsInput): MentionsResult {
   }
   // Orders to stop a named business are spread over a clause ("ordered Google and Apple to remove
   // the Binance app", "要求……停止运营"), so they are matched as constructions, once per sentence.
+  const shutdownSentences = new Set(triggers.filter((t) => t.action === "shutdown_order").map((t) => t.hit.sentence));
   for (let i = 0; i < n; i++) {
     if (!actor[i] || !near(crypto, i)) continue;
-    if (triggers.some((t) => t.hit.sentence === i && t.action === "shutdown_order")) continue;
+    if (shutdownSentences.has(i)) continue;
     const sp = sentences[i]!;
     const sentence = src.slice(sp.start, sp.end);
     const m = ORDER_TO_STOP.exec(sentence) ?? ORDER_TO_STOP_ZH.exec(foldedSentence(src, sp));
@@ -200,7 +203,8 @@ export function extractMentions(input: MentionsInput): MentionsResult {
     const type = lex.entities[index]!.type;
     if (type !== "exchange" && type !== "company" && type !== "project") continue;
     for (const person of findRolePeople(src, hit)) {
-      if (entityHits.some((e) => e.hit.start < person.end && person.start < e.hit.end)) continue;
+      const inSentence = hitsBySentence[sentenceAt(sentences, person.start)]!;
+      if (inSentence.some((h) => h.start < person.end && person.start < h.end && h.payloads.some((p) => p.kind === "entity"))) continue;
       if (known.has(person.name.toLowerCase())) continue;
       known.add(person.name.toLowerCase());
       entities.push({ name: person.name, type: "person" });
@@ -212,7 +216,7 @@ export function extractMentions(input: MentionsInput): MentionsResult {
   // 5. Actions from the regulatory sentences.
   const actionSet = new Set<Action>();
   for (const t of triggers) {
-    const action = refineAction(src, t, hits, platform, sentences[t.hit.sentence]!);
+    const action = refineAction(src, t, hitsBySentence[t.hit.sentence]!, platform, sentences[t.hit.sentence]!);
     if (!action) continue;
     actionSet.add(action);
     mentions.push(mention(src, "action", action, t.hit));
@@ -221,7 +225,8 @@ export function extractMentions(input: MentionsInput): MentionsResult {
   if (actionSet.has("enforcement")) {
     for (const person of findAgedPeople(src)) {
       if (known.has(person.name.toLowerCase())) continue;
-      if (hits.some((h) => h.start < person.end && person.start < h.end && h.payloads.some((p) => p.kind !== "crypto"))) continue;
+      const inSentence = hitsBySentence[sentenceAt(sentences, person.start)]!;
+      if (inSentence.some((h) => h.start < person.end && person.start < h.end && h.payloads.some((p) => p.kind !== "crypto"))) continue;
       known.add(person.name.toLowerCase());
       entities.push({ name: person.name, type: "person" });
       mentions.push({ kind: "entity", value: person.name, surface: src.slice(person.start, person.end), start: person.start, end: person.end });
@@ -247,6 +252,21 @@ export function extractMentions(input: MentionsInput): MentionsResult {
     mentions.push(mention(src, "authority", a.name, h));
   }
 
+  // "the country's central bank" is the central bank of the country named last before it.
+  for (const h of hits) {
+    const ref = h.payloads.find((p) => p.kind === "roleRef") as { role: string } | undefined;
+    if (!ref || !nearEvidence(h.sentence)) continue;
+    const place = [...(hitsBySentence[h.sentence - 1] ?? []), ...hitsBySentence[h.sentence]!]
+      .filter((x) => x.end <= h.start && x.payloads.some((p) => p.kind === "jurisdiction" && p.via === "name")).pop();
+    const code = place && (place.payloads.find((p) => p.kind === "jurisdiction") as { code: string }).code;
+    const index = code ? lex.roleHolders.get(`${code}|${ref.role}`) : undefined;
+    if (index === undefined) continue;
+    const a = lex.authorities[index]!;
+    authoritySet.add(a.name);
+    jurisdictionSet.add(a.jurisdiction);
+    mentions.push(mention(src, "authority", a.name, h));
+  }
+
   // Bodies outside the taxonomy, recognised by the shape of their names, in the sentences that
   // report an action; they inherit the jurisdiction named in them or the article's main one.
   const reported = new Set(triggers.map((t) => t.hit.sentence));
@@ -254,10 +274,10 @@ export function extractMentions(input: MentionsInput): MentionsResult {
   for (const i of [...reported].sort((a, b) => a - b)) {
     const sp = sentences[i]!;
     for (const body of findNamedBodies(src, sp.start, sp.end)) {
-      if (hits.some((h) => h.start < body.end && body.start < h.end && h.payloads.some((p) => p.kind === "authority"))) continue;
+      if (hitsBySentence[i]!.some((h) => h.start < body.end && body.start < h.end && h.payloads.some((p) => p.kind === "authority"))) continue;
       if (authoritySet.has(body.name)) continue;
       authoritySet.add(body.name);
-      const inside = hits.find((h) => h.start >= body.start && h.end <= body.end && h.payloads.some((p) => p.kind === "jurisdiction"));
+      const inside = hitsBySentence[i]!.find((h) => h.start >= body.start && h.end <= body.end && h.payloads.some((p) => p.kind === "jurisdiction"));
       const code = inside ? (inside.payloads.find((p) => p.kind === "jurisdiction") as { code: string }).code : mainJurisdiction;
       if (code) jurisdictionSet.add(code);
       mentions.push({ kind: "authority", value: body.name, surface: src.slice(body.start, body.end), start: body.start, end: body.end });
@@ -271,8 +291,8 @@ export function extractMentions(input: MentionsInput): MentionsResult {
       const isJur = (h: Hit) => h.payloads.some((p) => p.kind === "jurisdiction" && p.via === "name");
       // "the country's interior ministry" refers to the country named last before it.
       const place = /^the /i.test(min.country)
-        ? hits.filter((h) => h.end <= min.start && h.sentence >= i - 1 && isJur(h)).pop()
-        : hits.find((h) => h.start >= min.start && h.end <= min.end && isJur(h));
+        ? [...(hitsBySentence[i - 1] ?? []), ...hitsBySentence[i]!].filter((h) => h.end <= min.start && isJur(h)).pop()
+        : hitsBySentence[i]!.find((h) => h.start >= min.start && h.end <= min.end && isJur(h));
       const code = place ? (place.payloads.find((p) => p.kind === "jurisdiction") as { code: string }).code : null;
       if (!code) continue;
       const country = lex.jurisdictionNames.get(code) ?? min.country;
@@ -303,7 +323,7 @@ export function extractMentions(input: MentionsInput): MentionsResult {
     if ((jurBySentence.get(h.sentence)?.size ?? 0) >= 3) continue;
     for (const p of h.payloads) {
       if (p.kind !== "jurisdiction") continue;
-      if (!isJurisdictionOfAction(src, h, p.via, cues)) continue;
+      if (!isJurisdictionOfAction(src, h, p.via, cuesBySentence[h.sentence]!)) continue;
       jurisdictionSet.add(p.code);
       mentions.push(mention(src, "jurisdiction", p.code, h));
     }
@@ -365,9 +385,14 @@ function tickerInContext(src: string, h: Hit): boolean {
  * trigger in the same sentence: "denied plans to ban", "rumours of a ban", "could ban".
  */
 function precedingCue(src: string, sentenceCues: Hit[], h: Hit): "cancel" | "modal" | null {
+  // sentenceCues are ordered by end offset (the matcher reports matches as it reaches their end),
+  // so walk back from the last cue ending before the trigger and stop once they are too far.
+  let lo = 0, hi = sentenceCues.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (sentenceCues[mid]!.end <= h.start) lo = mid + 1; else hi = mid; }
   let result: "cancel" | "modal" | null = null;
-  for (const c of sentenceCues) {
-    if (c.end > h.start || h.start - c.end > 120) continue;
+  for (let k = lo - 1; k >= 0; k--) {
+    const c = sentenceCues[k]!;
+    if (h.start - c.end > 120) break;
     const gap = src.slice(c.end, h.start);
     const words = gap.trim() === "" ? 0 : gap.trim().split(/\s+/).length;
     const cjk = (gap.match(/[\u3400-\u9fff]/g) ?? []).length;

@@ -19,6 +19,7 @@ export type Payload =
   | { kind: "authority"; index: number; abbreviation: boolean }
   | { kind: "entity"; index: number; ticker: boolean; contextual?: true }
   | { kind: "action"; action: Action; strong: boolean; deontic?: true }
+  | { kind: "roleRef"; role: string }
   | { kind: CueKind };
 
 export interface Term {
@@ -34,6 +35,8 @@ export interface Lexicon {
   readonly terms: readonly Term[];
   readonly authorities: readonly AuthorityDef[];
   readonly entities: readonly EntityDef[];
+  /** The body holding a role in a jurisdiction ("JP|financial_regulator" -> FSA), for "the country's financial regulator". */
+  readonly roleHolders: ReadonlyMap<string, number>;
   /** English country name per jurisdiction code, for names built from a country ("Ministry of Interior of Montenegro"). */
   readonly jurisdictionNames: ReadonlyMap<string, string>;
 }
@@ -120,6 +123,11 @@ export function getLexicon(): Lexicon {
       for (const dem of j.demonyms) for (const ph of phrases.en) e.aliases.push(`${dem} ${ph}`);
     }
   }
+  // "the country's central bank", "该国央行": resolved to the country named just before.
+  for (const [role, phrases] of Object.entries(auth.rolePhrases)) {
+    for (const ph of phrases.en) for (const who of ["the country's", "the nation's", "the island's", "the city-state's"]) add(`${who} ${ph}`, { kind: "roleRef", role });
+    for (const ph of phrases.zh) for (const who of ["该国", "当地", "该地区"]) add(`${who}${ph}`, { kind: "roleRef", role });
+  }
   for (const [zh, qualifier] of cities.provinces) {
     add(zh, { kind: "jurisdiction", code: "CN", via: "place" });
     authEntries.push({
@@ -127,9 +135,14 @@ export function getLexicon(): Lexicon {
       aliases: [`${zh}公安厅`, `${zh}省公安厅`, `${zh}自治区公安厅`, `${qualifier} Public Security Department`],
     });
   }
+  const roleHolders = new Map<string, number>();
   for (const e of authEntries) {
     const index = authorities.length;
     authorities.push({ name: e.name, jurisdiction: e.jurisdiction });
+    for (const role of (e as { roles?: string[] }).roles ?? []) {
+      const key = `${e.jurisdiction}|${role}`;
+      if (!roleHolders.has(key)) roleHolders.set(key, index);
+    }
     for (const a of e.aliases) add(a, { kind: "authority", index, abbreviation: false });
     for (const a of e.abbr) add(a, { kind: "authority", index, abbreviation: true }, true);
   }
@@ -173,6 +186,6 @@ export function getLexicon(): Lexicon {
   }
   matcher.build();
   const jurisdictionNames = new Map(jur.entries.map((e) => [e.code, e.names[0]!] as const));
-  lexicon = { matcher, terms, authorities, entities, jurisdictionNames };
+  lexicon = { matcher, terms, authorities, entities, roleHolders, jurisdictionNames };
   return lexicon;
 }
