@@ -83,6 +83,17 @@ describe("extractArticle: body", () => {
     );
   });
 
+  it("keeps nested list items as lines and sets Latin links apart inside CJK prose", () => {
+    const paras = lorem("exchanges", 2);
+    const html = page(`<article class="post"><p>${paras[0]}</p>
+        <ul><li>Exchanges<ul><li>OKCoin</li><li>Huobi</li></ul></li><li>Platforms</li></ul>
+        <p>北京的交易所<a href="/huobi">Huobi</a>宣布停止人民币交易业务，并停止新用户注册，监管部门表示将加强监测。</p>
+        <p>${paras[1]}</p></article>`);
+    expect(extractArticle(html).text).toBe(
+      [paras[0], "Exchanges\nOKCoin\nHuobi\nPlatforms", "北京的交易所 Huobi 宣布停止人民币交易业务，并停止新用户注册，监管部门表示将加强监测。", paras[1]].join("\n\n"),
+    );
+  });
+
   it("splits text held in <br>-separated runs into paragraphs", () => {
     const paras = lorem("guidance", 3);
     const html = page(`<div id="content"><div class="post">${paras.join("<br><br>\n")}</div></div>`);

@@ -432,7 +432,10 @@ class Extraction {
   private serialise(el: ParentNode, blocks: string[], total: number): void {
     const buf: string[] = [];
     const flush = (): void => {
-      const t = buf.join("").replace(/[ \t\r\f\v\u00a0\u200b]+/g, " ").replace(/ *\n */g, "\n").trim();
+      const t = spaceInlineEdges(buf.join(""))
+        .replace(/[ \t\r\f\v\u00a0\u200b]+/g, " ")
+        .replace(/ *\n */g, "\n")
+        .trim();
       buf.length = 0;
       // <br><br> separates paragraphs in pages that never learnt <p>
       if (t) for (const para of t.split(/\n{2,}/)) blocks.push(para);
@@ -452,7 +455,9 @@ class Extraction {
         }
         if (!BLOCK_TAGS.has(tag)) {
           if (c.attribs["class"] && BOILERPLATE_BLOCK.test(hintsOf(c)) && (this.stats.get(c)?.text ?? 0) < 300) continue;
+          buf.push(INLINE_EDGE);
           walk(c);
+          buf.push(INLINE_EDGE);
           continue;
         }
         if (this.isBoilerplate(c, total)) continue;
@@ -465,7 +470,13 @@ class Extraction {
           flush();
           // ...unless the "row" is a layout cell holding whole paragraphs
           const inner = blocks.slice(before);
-          if (inner.length && (inner.length === 1 || inner.join(" ").length < 300)) blocks.splice(before, inner.length, LIST_MARK + inner.join(" "));
+          // (a nested list keeps its items as lines of their own)
+          const nested = inner.some((b) => b.startsWith(LIST_MARK));
+          if (inner.length && !nested && (inner.length === 1 || inner.join(" ").length < 300)) {
+            blocks.splice(before, inner.length, LIST_MARK + inner.join(" "));
+          } else if (nested && !inner[0]!.startsWith(LIST_MARK)) {
+            blocks[before] = LIST_MARK + inner[0]!;
+          }
           continue;
         }
         if (tag === "pre") pre++;
@@ -500,6 +511,19 @@ class Extraction {
 }
 
 const LIST_MARK = "\u0001";
+/** Where an inline element starts or ends in the text being assembled. */
+const INLINE_EDGE = "\u0002";
+const CJK_THEN_LATIN = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])\u0002+(?=[\p{Script=Latin}\d])/gu;
+const LATIN_THEN_CJK = /([\p{Script=Latin}\d])\u0002+(?=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])/gu;
+
+/**
+ * A Latin run set off as a link or emphasis inside CJK prose ("アプリ<a>Kindle</a>に") reads as a
+ * separate word; a space keeps it one for tokenisers. Elsewhere element edges vanish.
+ */
+function spaceInlineEdges(s: string): string {
+  if (!s.includes(INLINE_EDGE)) return s;
+  return s.replace(CJK_THEN_LATIN, "$1 ").replace(LATIN_THEN_CJK, "$1 ").replaceAll(INLINE_EDGE, "");
+}
 
 function findLinks(node: ParentNode, out: Element[]): Element[] {
   for (const c of node.children) {
