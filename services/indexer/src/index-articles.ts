@@ -1,4 +1,4 @@
-import { hammingDistance, NEAR_DUPLICATE_BITS, type ArticleDocument } from "@regradar/shared";
+import { analyzeTerms, hammingDistance, NEAR_DUPLICATE_BITS, type ArticleDocument } from "@regradar/shared";
 import type { ArticleStore, UpsertDocument } from "./article-store.js";
 
 export type IndexOutcome =
@@ -6,8 +6,9 @@ export type IndexOutcome =
   | { id: string; status: "updated" | "unchanged" }
   | { id: string; status: "rejected"; reason: string };
 
-/** Texts shorter than this carry too few shingles for a SimHash match to mean "same story". */
-const MIN_TEXT_FOR_DUPLICATES = 300;
+/** Texts with fewer words (CJK: characters) than this are too short for a SimHash match to mean "same story". */
+const MIN_TOKENS_FOR_DUPLICATES = 60;
+const longEnough = (d: ArticleDocument) => analyzeTerms(d.text).length >= MIN_TOKENS_FOR_DUPLICATES;
 
 /**
  * Indexes a batch by article id. Replays change nothing (unchanged content is not rewritten);
@@ -29,9 +30,9 @@ export async function indexArticles(docs: ArticleDocument[], store: ArticleStore
 }
 
 async function firstCopyOf(doc: ArticleDocument, store: ArticleStore, earlierInBatch: UpsertDocument[]): Promise<string | null> {
-  if (doc.text.length < MIN_TEXT_FOR_DUPLICATES) return null;
+  if (!longEnough(doc)) return null;
   const stored = (await store.findNearDuplicates(doc.contentHash, NEAR_DUPLICATE_BITS)).filter((c) => c.id !== doc.id);
   if (stored.length > 0) return stored[0]!.id;
-  const inBatch = earlierInBatch.find((d) => d.text.length >= MIN_TEXT_FOR_DUPLICATES && hammingDistance(d.contentHash, doc.contentHash) <= NEAR_DUPLICATE_BITS);
+  const inBatch = earlierInBatch.find((d) => hammingDistance(d.contentHash, doc.contentHash) <= NEAR_DUPLICATE_BITS && longEnough(d));
   return inBatch ? (inBatch.duplicateOf ?? inBatch.id) : null;
 }
