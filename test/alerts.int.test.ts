@@ -14,7 +14,7 @@ import { startWorkers, type RunningWorkers, type Stage } from "../packages/cli/s
 import { waitForDrain } from "../packages/cli/src/drain.js";
 import { openSubscriptionStore, subscriptionsContext } from "../packages/cli/src/alerting.js";
 import { startTestServer, type TestServer } from "./support/misbehaving-server.js";
-import { mimePart, startSmtpSink, until, webhookReceiver } from "./support/alert-receivers.js";
+import { mailHeader, mimePart, startSmtpSink, until, webhookReceiver } from "./support/alert-receivers.js";
 import { articleDoc, chinese, koreaBan, secEtf, seed as seedDoc, seedCopy } from "./support/article-fixtures.js";
 import { describe, expect, inject, test } from "./support/fixtures.js";
 
@@ -62,7 +62,7 @@ const start = (rt: Runtime, stages: Stage[] = ["alerter"]): RunningWorkers => st
 const webhookSub = (name: string, url: string, extra: Record<string, unknown> = {}) =>
   ({ name, channel: "webhook", target: url, secret: "receiver-secret-1", ...extra });
 
-describe("alerts end to end (real Redis, SQLite, local HTTP and SMTP receivers)", () => {
+describe("alerts end to end (real Redis, SQLite or Elasticsearch, local HTTP and SMTP receivers)", () => {
   test("the seed story through the pipeline alerts a CN shutdown_order subscriber exactly once, signed; a taxation subscriber gets nothing", async ({ prefix, tmpDir }) => {
     const server = await startTestServer();
     const a = await openAlerting(prefix, tmpDir);
@@ -188,8 +188,8 @@ describe("alerts end to end (real Redis, SQLite, local HTTP and SMTP receivers)"
       expect(smtp.messages).toHaveLength(1);
       const [mail] = smtp.messages;
       expect(mail!.to).toEqual(["ana@example.org"]);
-      expect(mail!.raw).toMatch(/^List-Unsubscribe: <https:\/\/regradar\.example\.org\/unsubscribe\/sub-[0-9a-f]+>/m);
-      expect(mail!.raw).toContain(`X-RegRadar-Delivery: instant-${sub.id}-${tricky.id}`);
+      expect(mailHeader(mail!.raw, "List-Unsubscribe")).toBe(`<https://regradar.example.org/unsubscribe/${sub.id}>`);
+      expect(mailHeader(mail!.raw, "X-RegRadar-Delivery")).toBe(`instant-${sub.id}-${tricky.id}`);
       const html = mimePart(mail!.raw, "text/html")!;
       expect(html).toContain("&lt;b&gt;Huobi&lt;/b&gt; &amp; OKCoin told to &quot;stop&quot; trading");
       expect(html).toContain("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
@@ -215,7 +215,7 @@ describe("alerts end to end (real Redis, SQLite, local HTTP and SMTP receivers)"
       text: `${i} ${["Regulators", "Lawmakers", "Courts", "Ministers"][i % 4]} met on day ${i} about topic ${i * 7919} in city ${i * 104729}.`,
     }));
     const childEnv = { ...process.env, ...a.env, REGRADAR_CONCURRENCY: "2" };
-    const alerter = (): ChildProcess => spawn(process.execPath, [CLI, "worker", "alerter"], { env: childEnv, stdio: ["ignore", "ignore", "pipe"] });
+    const alerter = (): ChildProcess => spawn(process.execPath, [CLI, "worker", "alerter"], { env: childEnv, stdio: ["ignore", "ignore", process.env.TEST_LOG_LEVEL ? "inherit" : "ignore"] });
     const children: ChildProcess[] = [];
     try {
       await indexAndQueue(a.rt, docs);
@@ -236,7 +236,71 @@ describe("alerts end to end (real Redis, SQLite, local HTTP and SMTP receivers)"
       for (const id of ids) expect(await a.subs.getDelivery(id)).toMatchObject({ status: "sent" });
       expect(await a.rt.queues.get("deliveries").getJobCounts("failed")).toEqual({ failed: 0 });
     } finally {
-      for (const c of children) if (c.exitCode === null) { c.kill("SIGTERM"); await new Promise((r) => c.once("exit", r)); }
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) { c.kill("SIGTERM"); await new Promise((r) => c.once("exit", r)); }
+      await a.close();
+      await server.close();
+    }
+  });
+
+  test("slack and telegram receive their own payloads; the bot token never reaches the delivery log; a per-channel rate limit spreads deliveries without using attempts", async ({ prefix, tmpDir }) => {
+    const server = await startTestServer();
+    const token = "123456:SECRET-bot-token";
+    const a = await openAlerting(prefix, tmpDir, { TELEGRAM_API_BASE: `${server.url}/tg`, TELEGRAM_BOT_TOKEN: token, REGRADAR_ALERT_RATE_SLACK: "2" });
+    const slack = webhookReceiver(server, "/services/T000/B000/XXXX");
+    const telegram = webhookReceiver(server, `/tg/bot${token}/sendMessage`, (n) => (n === 0 ? 200 : 400));
+    const slackSub = await createSubscription(a.ctx, { name: "Slack <all>", channel: "slack", target: slack.url, jurisdictions: ["CN", "KR", "US"] });
+    const tgSub = await createSubscription(a.ctx, { name: "Telegram CN", channel: "telegram", target: "-1001234567890", jurisdictions: ["CN"] });
+    const running = start(a.rt);
+    try {
+      const started = Date.now();
+      await indexAndQueue(a.rt, [seedDoc, chinese, koreaBan, secEtf]);
+      await drainAlerts(a.rt);
+
+      // Four slack messages at 2/s: a burst of two, then one every half second.
+      expect(slack.received).toHaveLength(4);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      for (const d of await Promise.all([seedDoc, chinese, koreaBan, secEtf].map((x) => a.subs.getDelivery(`instant-${slackSub.id}-${x.id}`)))) {
+        expect(d).toMatchObject({ status: "sent", attempts: 1 });
+      }
+      const payload = JSON.parse(slack.received[0]!.body) as { text: string; blocks: Array<{ type: string }> };
+      expect(payload.text).toContain("Slack &lt;all&gt;");
+      expect(payload.blocks.map((b) => b.type)).toEqual(["header", "section"]);
+
+      expect(telegram.received).toHaveLength(2);
+      const sent = JSON.parse(telegram.received[0]!.body) as { chat_id: string; parse_mode: string; text: string };
+      expect(sent).toMatchObject({ chat_id: "-1001234567890", parse_mode: "HTML" });
+      const tgDeliveries = await a.subs.listDeliveries(tgSub.id, 10);
+      expect(tgDeliveries.map((d) => d.status).sort()).toEqual(["failed", "sent"]);
+      const failed = tgDeliveries.find((d) => d.status === "failed")!;
+      expect(failed.lastError).toMatch(/telegram answered HTTP 400/);
+      const letters = await a.rt.redis.lrange(`${prefix}:dead-letters`, 0, -1);
+      expect(JSON.stringify([tgDeliveries, letters])).not.toContain("SECRET-bot-token");
+    } finally {
+      await running.close();
+      await a.close();
+      await server.close();
+    }
+  });
+
+  test("with Elasticsearch configured, subscriptions, alert records and the delivery log live in Elasticsearch", async ({ prefix, tmpDir }) => {
+    const server = await startTestServer();
+    const a = await openAlerting(prefix, tmpDir, { ELASTICSEARCH_URL: inject("elasticsearchUrl"), REGRADAR_ES_INDEX: `${prefix}-articles` });
+    const hook = webhookReceiver(server, "/hooks/es");
+    const running = start(a.rt);
+    try {
+      expect([a.rt.store.kind, a.subs.kind]).toEqual(["elasticsearch", "elasticsearch"]);
+      const sub = await createSubscription(a.ctx, webhookSub("ES China", hook.url, { jurisdictions: ["CN"], actions: ["shutdown_order"] }));
+      await indexAndQueue(a.rt, [seedDoc, secEtf]);
+      await drainAlerts(a.rt);
+      await a.rt.queues.get("alerts").add("match", { articleId: seedDoc.id }, { jobId: "replay" });
+      await drainAlerts(a.rt);
+      expect(hook.received).toHaveLength(1);
+      expect(JSON.parse(hook.received[0]!.body).articles.map((x: { id: string }) => x.id)).toEqual([seedDoc.id]);
+      expect((await listSubscriptions(a.ctx))[0]).toMatchObject({ id: sub.id, deliveries: { sent: 1, failed: 0 } });
+    } finally {
+      await running.close();
+      await (a.subs as unknown as { drop(): Promise<void> }).drop();
+      await (a.rt.store as unknown as { destroy(): Promise<void> }).destroy();
       await a.close();
       await server.close();
     }
@@ -267,6 +331,25 @@ describe("alerts end to end (real Redis, SQLite, local HTTP and SMTP receivers)"
 
     const listed = await run(["list", "--json"]);
     expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: sub.id, secret: "[redacted]", deliveries: expect.objectContaining({ sent: 0 }) })]);
+    // `test` sends a sample alert through the real channel and says how it went.
+    const server = await startTestServer();
+    try {
+      const hook = webhookReceiver(server, "/hooks/cli");
+      const local = JSON.parse((await run(["add", "--name", "local", "--channel", "webhook", "--target", hook.url, "--secret", "cli-secret-1", "--json"])).stdout) as { id: string };
+      const blocked = await run(["test", local.id, "--json"]);
+      expect(blocked.code).toBe(1);
+      expect(JSON.parse(blocked.stdout)).toMatchObject({ ok: false, error: expect.stringMatching(/blocked_address/) });
+      expect(hook.received).toHaveLength(0);
+      env.REGRADAR_ALLOW_HOSTS = "127.0.0.1";
+      const ok = await run(["test", local.id, "--json"]);
+      expect(ok.code).toBe(0);
+      expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, channel: "webhook" });
+      const h = hook.received[0]!.headers;
+      expect(verifyWebhookSignature("cli-secret-1", String(h["x-regradar-timestamp"]), hook.received[0]!.body, String(h["x-regradar-signature"]))).toBe(true);
+      expect((await run(["remove", local.id])).code).toBe(0);
+    } finally {
+      await server.close();
+    }
     expect((await run(["remove", sub.id, "--json"])).stdout).toBe(`${JSON.stringify({ removed: sub.id })}\n`);
     expect(JSON.parse((await run(["list", "--json"])).stdout)).toEqual([]);
   });

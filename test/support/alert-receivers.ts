@@ -85,3 +85,10 @@ export const until = async (what: () => boolean | Promise<boolean>, timeoutMs: n
     await new Promise((r) => setTimeout(r, 20));
   }
 };
+
+/** A header of a raw message, unfolded; names compare case-insensitively. */
+export function mailHeader(raw: string, name: string): string | null {
+  const head = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, " ");
+  const line = head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  return line ? line.slice(name.length + 1).trim() : null;
+}

@@ -1,5 +1,5 @@
 import {
-  createChannels, createEmailSender, openElasticsearchSubscriptionStore, redisChannelThrottle, SqliteSubscriptionStore,
+  createChannels, createEmailSender, openElasticsearchSubscriptionStore, redisChannelThrottle, SqliteSubscriptionStore, subscriptionIndicesFor,
   type EmailSender, type SendAlert, type SubscriptionStore, type SubscriptionsContext,
 } from "@regradar/alerter";
 import { SqliteArticleStore } from "@regradar/indexer";
@@ -11,7 +11,9 @@ import type { Runtime } from "./runtime.js";
  */
 export function createSubscriptionStore(rt: Runtime): SubscriptionStore {
   if (rt.store instanceof SqliteArticleStore) return new SqliteSubscriptionStore(rt.store.database);
-  if (rt.config.elasticsearch) return openElasticsearchSubscriptionStore({ url: rt.config.elasticsearch.url });
+  if (rt.config.elasticsearch) {
+    return openElasticsearchSubscriptionStore({ url: rt.config.elasticsearch.url, ...subscriptionIndicesFor(rt.config.elasticsearch.index) });
+  }
   throw new Error(`no subscription store for a ${rt.store.kind} article store`);
 }
 

@@ -18,7 +18,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
 const USAGE = `usage: regradar <command>
   demo [--json] [--port N]            run the whole pipeline offline on the bundled feeds
   run                                 run every worker in one process
-  worker fetcher|extractor|indexer    run one stage
+  worker fetcher|extractor|indexer|alerter  run one stage
   search "<query>" [--jurisdiction CC] [--action a] [--entity e] [--since 30d] [--limit N] [--json]
   feeds list|add|remove|import        manage the feed registry (REGRADAR_FEEDS)
   reindex --from sqlite|elasticsearch --to elasticsearch|sqlite [--batch N] [--restart]

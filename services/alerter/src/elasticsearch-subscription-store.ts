@@ -1,7 +1,7 @@
 import { Client, errors, type estypes } from "@elastic/elasticsearch";
 import { hammingDistance, simhashBands } from "@regradar/shared";
 import type { Subscription } from "./subscription.js";
-import type { AlertRecord, DeliveryRecord, DeliveryStats, DeliveryUpdate, SubscriptionStore } from "./subscription-store.js";
+import type { AlertRecord, DeliveryRecord, DeliveryStats, DeliveryUpdate, RecordOutcome, SubscriptionStore } from "./subscription-store.js";
 
 export interface ElasticsearchSubscriptionStoreOptions {
   url: string;
@@ -36,6 +36,7 @@ const DELIVERY_MAPPINGS: estypes.MappingTypeMapping = {
 const MAX_DIGEST_ARTICLES = 1_000;
 const MAX_CANDIDATES = 1_000;
 const MAX_SUBSCRIPTIONS = 10_000;
+const PAGE_SIZE = 1_000;
 
 const isStatus = (err: unknown, status: number) => err instanceof errors.ResponseError && err.statusCode === status;
 const alertId = (subscriptionId: string, articleId: string) => `${subscriptionId}-${articleId}`;
@@ -43,13 +44,17 @@ const alertId = (subscriptionId: string, articleId: string) => `${subscriptionId
 /**
  * Subscriptions, alert records and the delivery log as three Elasticsearch indices. Insert-if-absent
  * is `op_type: create` with a deterministic id (409 = already there). Alert records become
- * searchable on refresh, so the near-duplicate check refreshes the alerts index first.
+ * searchable on refresh: the near-duplicate check refreshes first when this process has written
+ * alerts since, so a copy alerted by another alerter less than a second ago can slip through.
+ * Only plain-server APIs (no update-by-query, no scripts): compare-and-set on sequence numbers.
  */
 export class ElasticsearchSubscriptionStore implements SubscriptionStore {
   readonly kind = "elasticsearch" as const;
   readonly subscriptionsIndex: string;
   readonly alertsIndex: string;
   readonly deliveriesIndex: string;
+  /** Alert records written by this process since the last refresh (others' become visible within a second). */
+  private alertsWritten = false;
 
   constructor(private readonly client: Client, opts: Omit<ElasticsearchSubscriptionStoreOptions, "url"> = {}, private readonly ownsClient = false) {
     this.subscriptionsIndex = opts.subscriptionsIndex ?? "regradar-subscriptions";
@@ -87,10 +92,19 @@ export class ElasticsearchSubscriptionStore implements SubscriptionStore {
   }
 
   async listSubscriptions(): Promise<Subscription[]> {
-    const res = await this.client.search<{ doc: Subscription }>({
-      index: this.subscriptionsIndex, size: MAX_SUBSCRIPTIONS, query: { match_all: {} }, sort: [{ createdAt: "asc" }, { id: "asc" }],
-    });
-    return res.hits.hits.map((h) => h._source!.doc);
+    // Paged with search_after: a result window is capped at 10,000 documents.
+    const out: Subscription[] = [];
+    let after: estypes.SortResults | undefined;
+    for (;;) {
+      const res = await this.client.search<{ doc: Subscription }>({
+        index: this.subscriptionsIndex, size: PAGE_SIZE, query: { match_all: {} }, sort: [{ createdAt: "asc" }, { id: "asc" }],
+        ...(after ? { search_after: after } : {}),
+      });
+      const hits = res.hits.hits;
+      out.push(...hits.map((h) => h._source!.doc));
+      if (hits.length < PAGE_SIZE) return out;
+      after = hits[hits.length - 1]!.sort;
+    }
   }
 
   async removeSubscription(id: string): Promise<boolean> {
@@ -115,36 +129,64 @@ export class ElasticsearchSubscriptionStore implements SubscriptionStore {
     }
   }
 
-  async recordAlert(a: AlertRecord): Promise<boolean> {
+  async recordAlert(a: AlertRecord, opts: { nearDuplicateBits?: number } = {}): Promise<RecordOutcome> {
+    const id = alertId(a.subscriptionId, a.articleId);
     try {
-      await this.client.create({ index: this.alertsIndex, id: alertId(a.subscriptionId, a.articleId), document: { ...a, bands: simhashBands(a.contentHash) } });
-      return true;
+      await this.client.create({ index: this.alertsIndex, id, document: { ...a, bands: simhashBands(a.contentHash) } });
     } catch (err) {
-      if (isStatus(err, 409)) return false;
+      if (isStatus(err, 409)) return "exists";
       throw err;
     }
+    this.alertsWritten = true;
+    if (opts.nearDuplicateBits === undefined) return "recorded";
+    // Written first, then checked: of two copies racing, each sees the other (after the refresh) and
+    // the earlier one (matchedAt, then article id) stays; the later one withdraws its record.
+    const near = await this.nearDuplicates(a.subscriptionId, a.contentHash, opts.nearDuplicateBits);
+    const earlier = near.some((o) => o.articleId !== a.articleId && (o.matchedAt < a.matchedAt || (o.matchedAt === a.matchedAt && o.articleId < a.articleId)));
+    if (!earlier) return "recorded";
+    await this.client.delete({ index: this.alertsIndex, id, refresh: true }, { ignore: [404] });
+    return "near_duplicate";
   }
 
   async findNearDuplicateAlerts(subscriptionId: string, contentHash: string, maxBits: number): Promise<string[]> {
-    await this.client.indices.refresh({ index: this.alertsIndex });
+    return (await this.nearDuplicates(subscriptionId, contentHash, maxBits)).map((n) => n.articleId);
+  }
+
+  private async nearDuplicates(subscriptionId: string, contentHash: string, maxBits: number): Promise<Array<{ articleId: string; matchedAt: string }>> {
+    if (this.alertsWritten) {
+      this.alertsWritten = false;
+      await this.client.indices.refresh({ index: this.alertsIndex });
+    }
     const bands = simhashBands(contentHash);
-    const res = await this.client.search<{ articleId: string; contentHash: string }>({
-      index: this.alertsIndex, size: MAX_CANDIDATES, _source: ["articleId", "contentHash"],
+    const res = await this.client.search<{ articleId: string; contentHash: string; matchedAt: string }>({
+      index: this.alertsIndex, size: MAX_CANDIDATES, _source: ["articleId", "contentHash", "matchedAt"],
       query: { bool: { filter: [
         { term: { subscriptionId } },
         // Within maxBits bits, two hashes share at least 8 - maxBits of the 8 bands.
         { bool: { should: bands.map((b) => ({ term: { bands: b } })), minimum_should_match: Math.max(1, bands.length - maxBits) } },
       ] } },
     });
-    return res.hits.hits.map((h) => h._source!).filter((s) => hammingDistance(s.contentHash, contentHash) <= maxBits).map((s) => s.articleId);
+    return res.hits.hits.map((h) => h._source!).filter((s) => hammingDistance(s.contentHash, contentHash) <= maxBits)
+      .map((s) => ({ articleId: s.articleId, matchedAt: s.matchedAt }));
   }
 
   async claimDigest(subscriptionId: string, deliveryId: string, before: string): Promise<string[]> {
-    await this.client.updateByQuery({
-      index: this.alertsIndex, refresh: true, conflicts: "proceed",
+    // Plain-server APIs only (no update-by-query, no scripts): find the pending alerts, then claim each
+    // with a compare-and-set on its sequence number so that a concurrent claim never takes it twice.
+    await this.client.indices.refresh({ index: this.alertsIndex });
+    const pending = await this.client.search({
+      index: this.alertsIndex, size: MAX_DIGEST_ARTICLES, _source: false, seq_no_primary_term: true,
       query: { bool: { filter: [{ term: { subscriptionId } }, { range: { matchedAt: { lt: before } } }], must_not: [{ exists: { field: "deliveryId" } }] } },
-      script: { source: "ctx._source.deliveryId = params.d", params: { d: deliveryId } },
     });
+    if (pending.hits.hits.length > 0) {
+      await this.client.bulk({
+        refresh: true,
+        operations: pending.hits.hits.flatMap((h) => [
+          { update: { _index: this.alertsIndex, _id: h._id!, if_seq_no: h._seq_no!, if_primary_term: h._primary_term! } },
+          { doc: { deliveryId } },
+        ]),
+      });
+    }
     const res = await this.client.search<{ articleId: string }>({
       index: this.alertsIndex, size: MAX_DIGEST_ARTICLES, _source: ["articleId"],
       query: { bool: { filter: [{ term: { subscriptionId } }, { term: { deliveryId } }] } },
@@ -175,13 +217,26 @@ export class ElasticsearchSubscriptionStore implements SubscriptionStore {
 
   async updateDelivery(deliveryId: string, u: DeliveryUpdate): Promise<void> {
     // A delivery marked sent stays sent: a zombie attempt (its worker presumed dead) must not undo it.
-    await this.client.update({
-      index: this.deliveriesIndex, id: deliveryId, retry_on_conflict: 3,
-      script: {
-        source: "if (ctx._source.status == 'sent') { ctx.op = 'noop' } else { for (e in params.u.entrySet()) { ctx._source[e.getKey()] = e.getValue() } }",
-        params: { u },
-      },
-    });
+    // Compare-and-set on the sequence number instead of a script (plain-server APIs only).
+    for (let attempt = 0; ; attempt++) {
+      let current: estypes.GetResponse<DeliveryRecord>;
+      try {
+        current = await this.client.get<DeliveryRecord>({ index: this.deliveriesIndex, id: deliveryId });
+      } catch (err) {
+        if (isStatus(err, 404)) return;
+        throw err;
+      }
+      if (!current._source || current._source.status === "sent") return;
+      try {
+        await this.client.index({
+          index: this.deliveriesIndex, id: deliveryId, document: { ...current._source, ...u },
+          if_seq_no: current._seq_no!, if_primary_term: current._primary_term!,
+        });
+        return;
+      } catch (err) {
+        if (!isStatus(err, 409) || attempt >= 5) throw err;
+      }
+    }
   }
 
   async listDeliveries(subscriptionId: string, limit: number): Promise<DeliveryRecord[]> {
@@ -226,6 +281,15 @@ export class ElasticsearchSubscriptionStore implements SubscriptionStore {
   async drop(): Promise<void> {
     await this.client.indices.delete({ index: [this.subscriptionsIndex, this.alertsIndex, this.deliveriesIndex], ignore_unavailable: true });
   }
+}
+
+/**
+ * The indices beside an article index: `regradar-articles` -> `regradar-subscriptions`,
+ * `regradar-alerts`, `regradar-deliveries` (any other name gets the suffixes appended).
+ */
+export function subscriptionIndicesFor(articleIndex: string): Required<Omit<ElasticsearchSubscriptionStoreOptions, "url">> {
+  const base = articleIndex.replace(/-articles$/, "");
+  return { subscriptionsIndex: `${base}-subscriptions`, alertsIndex: `${base}-alerts`, deliveriesIndex: `${base}-deliveries` };
 }
 
 /** A store that owns its client and closes it. Call init() before use. */

@@ -17,21 +17,14 @@ export interface MatchOutcome {
   matched: number;
   instant: number;
   digest: number;
-  /** Already alerted (a replay), or a near-duplicate of an alerted story. */
+  /** Already alerted: a replay. */
   repeats: number;
+  /** Copies of a story already alerted to the subscriber (duplicateOf, or a content hash within a few bits). */
   duplicates: number;
 }
 
 // An empty or very short text hashes to zero bits: such articles are not near-duplicates of each other.
 const EMPTY_HASH = "0".repeat(16);
-
-/** A copy of a story already alerted to this subscriber: by the indexer's verdict or by content hash. */
-async function alreadyAlertedStory(subs: SubscriptionStore, sub: Subscription, article: StoredArticle): Promise<boolean> {
-  if (article.duplicateOf && (await subs.getAlert(sub.id, article.duplicateOf))) return true;
-  if (!article.contentHash || article.contentHash === EMPTY_HASH) return false;
-  const near = await subs.findNearDuplicateAlerts(sub.id, article.contentHash, NEAR_DUPLICATE_BITS);
-  return near.some((id) => id !== article.id);
-}
 
 /** Instant alerts: the delivery record first, then the job, both idempotent by the delivery id. */
 async function ensureInstantDelivery(deps: MatchDeps, sub: Subscription, article: StoredArticle): Promise<void> {
@@ -56,15 +49,18 @@ export async function matchArticle(articleId: string, deps: MatchDeps): Promise<
   const compiled = await deps.compiled.get();
   const matches = compiled.match(article);
   const outcome: MatchOutcome = { matched: matches.length, instant: 0, digest: 0, repeats: 0, duplicates: 0 };
+  const hashUsable = Boolean(article.contentHash) && article.contentHash !== EMPTY_HASH;
   for (const sub of matches) {
     const existing = await deps.subscriptions.getAlert(sub.id, article.id);
     if (!existing) {
-      if (await alreadyAlertedStory(deps.subscriptions, sub, article)) { outcome.duplicates++; continue; }
-      const recorded = await deps.subscriptions.recordAlert({
+      // A copy of a story already alerted to this subscriber: by the indexer's verdict, or by content hash.
+      if (article.duplicateOf && (await deps.subscriptions.getAlert(sub.id, article.duplicateOf))) { outcome.duplicates++; continue; }
+      const result = await deps.subscriptions.recordAlert({
         subscriptionId: sub.id, articleId: article.id, contentHash: article.contentHash, score: article.score,
         matchedAt: deps.now().toISOString(), deliveryId: sub.mode === "instant" ? instantDeliveryId(sub.id, article.id) : null,
-      });
-      if (!recorded) outcome.repeats++;
+      }, hashUsable ? { nearDuplicateBits: NEAR_DUPLICATE_BITS } : {});
+      if (result === "near_duplicate") { outcome.duplicates++; continue; }
+      if (result === "exists") outcome.repeats++;
       else if (sub.mode === "instant") outcome.instant++;
       else outcome.digest++;
     } else {

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { hammingDistance, simhashBands } from "@regradar/shared";
 import type { Subscription } from "./subscription.js";
-import type { AlertRecord, DeliveryRecord, DeliveryStats, DeliveryUpdate, SubscriptionStore } from "./subscription-store.js";
+import type { AlertRecord, DeliveryRecord, DeliveryStats, DeliveryUpdate, RecordOutcome, SubscriptionStore } from "./subscription-store.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS subscriptions (id TEXT PRIMARY KEY, doc TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -79,19 +79,26 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     return row ? toAlert(row) : null;
   }
 
-  async recordAlert(a: AlertRecord): Promise<boolean> {
-    const insert = this.db.transaction(() => {
-      const changes = this.db.prepare(`INSERT OR IGNORE INTO alerts (subscription_id, article_id, content_hash, score, matched_at, delivery_id)
-        VALUES (?, ?, ?, ?, ?, ?)`).run(a.subscriptionId, a.articleId, a.contentHash, a.score, a.matchedAt, a.deliveryId).changes;
-      if (changes === 0) return false;
+  async recordAlert(a: AlertRecord, opts: { nearDuplicateBits?: number } = {}): Promise<RecordOutcome> {
+    // One transaction: SQLite serialises writers, so two copies of a story racing in two workers
+    // (or two processes) cannot both be recorded.
+    const record = this.db.transaction((): RecordOutcome => {
+      if (this.db.prepare("SELECT 1 FROM alerts WHERE subscription_id = ? AND article_id = ?").get(a.subscriptionId, a.articleId)) return "exists";
+      if (opts.nearDuplicateBits !== undefined && this.nearDuplicates(a.subscriptionId, a.contentHash, opts.nearDuplicateBits).length > 0) return "near_duplicate";
+      this.db.prepare(`INSERT INTO alerts (subscription_id, article_id, content_hash, score, matched_at, delivery_id)
+        VALUES (?, ?, ?, ?, ?, ?)`).run(a.subscriptionId, a.articleId, a.contentHash, a.score, a.matchedAt, a.deliveryId);
       const band = this.db.prepare("INSERT OR IGNORE INTO alert_bands (subscription_id, band, article_id) VALUES (?, ?, ?)");
       for (const b of simhashBands(a.contentHash)) band.run(a.subscriptionId, b, a.articleId);
-      return true;
+      return "recorded";
     });
-    return insert();
+    return record.immediate();
   }
 
   async findNearDuplicateAlerts(subscriptionId: string, contentHash: string, maxBits: number): Promise<string[]> {
+    return this.nearDuplicates(subscriptionId, contentHash, maxBits);
+  }
+
+  private nearDuplicates(subscriptionId: string, contentHash: string, maxBits: number): string[] {
     const bands = simhashBands(contentHash);
     const rows = this.db.prepare<string[], { article_id: string; content_hash: string }>(
       `SELECT DISTINCT a.article_id, a.content_hash FROM alert_bands b JOIN alerts a ON a.subscription_id = b.subscription_id AND a.article_id = b.article_id

@@ -12,6 +12,8 @@ export interface AlertRecord {
   deliveryId: string | null;
 }
 
+export type RecordOutcome = "recorded" | "exists" | "near_duplicate";
+
 export type DeliveryStatus = "pending" | "retrying" | "sent" | "failed" | "skipped";
 
 /** The delivery log: one message to one subscriber and what became of it. */
@@ -49,8 +51,13 @@ export interface SubscriptionStore {
   removeSubscription(id: string): Promise<boolean>;
 
   getAlert(subscriptionId: string, articleId: string): Promise<AlertRecord | null>;
-  /** Atomic insert-if-absent: false when the pair was already recorded. */
-  recordAlert(alert: AlertRecord): Promise<boolean>;
+  /**
+   * Insert-if-absent: `exists` when the pair was already recorded. With `nearDuplicateBits`, an
+   * alert whose content hash lies within that many bits of one already recorded for the subscription
+   * is not recorded (`near_duplicate`): atomically in SQLite; in Elasticsearch by a check after the
+   * write in which the earlier of two racing copies (matchedAt, then article id) wins.
+   */
+  recordAlert(alert: AlertRecord, opts?: { nearDuplicateBits?: number }): Promise<RecordOutcome>;
   /** Articles already alerted to the subscription whose content hash lies within `maxBits` bits. */
   findNearDuplicateAlerts(subscriptionId: string, contentHash: string, maxBits: number): Promise<string[]>;
   /**

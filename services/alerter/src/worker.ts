@@ -44,7 +44,9 @@ export interface AlerterWorkers {
  */
 export function startAlerterWorkers(w: AlerterWiring): AlerterWorkers {
   const now = w.now ?? (() => new Date());
-  const ready = w.subscriptions.init();
+  // Jobs wait for the store's tables/indices; a failed init fails the job (which retries) and is tried again.
+  let initialising: Promise<void> | null = null;
+  const ready = () => (initialising ??= w.subscriptions.init().catch((err: unknown) => { initialising = null; throw err; }));
   const compiled = compiledSubscriptionsCache({ redis: w.redis, prefix: w.prefix, subscriptions: w.subscriptions });
   const toDelivery = (d: JobData<"deliveries">) => enqueueDelivery(w.queues, d, w.backoffMs);
   const common = { connection: w.connection, redis: w.redis, prefix: w.prefix, lockMs: w.lockMs, log: w.log };
@@ -52,7 +54,7 @@ export function startAlerterWorkers(w: AlerterWiring): AlerterWorkers {
   const matcher = startStageWorker({
     ...common, queue: "alerts", concurrency: w.concurrency,
     async handle({ articleId }) {
-      await ready;
+      await ready();
       return matchArticle(articleId, { articles: w.articles, subscriptions: w.subscriptions, compiled, enqueueDelivery: toDelivery, now });
     },
   });
@@ -60,7 +62,7 @@ export function startAlerterWorkers(w: AlerterWiring): AlerterWorkers {
   const deliveries = startStageWorker({
     ...common, queue: "deliveries", concurrency: w.concurrency,
     async handle(data, ctx) {
-      await ready;
+      await ready();
       const outcome = await deliverAlert(data, { number: ctx.attempt, final: ctx.finalAttempt }, {
         articles: w.articles, subscriptions: w.subscriptions, send: w.send, throttle: w.throttle, now,
       });
@@ -76,7 +78,7 @@ export function startAlerterWorkers(w: AlerterWiring): AlerterWorkers {
   const digests = startStageWorker({
     ...common, queue: "digests", concurrency: 1,
     async handle() {
-      await ready;
+      await ready();
       return sweepDigests({ subscriptions: w.subscriptions, enqueueDelivery: toDelivery, now });
     },
   });

@@ -50,7 +50,8 @@ export function createEmailSender(cfg: EmailConfig): EmailSender {
       try {
         await transport.sendMail({
           from: cfg.from, to, subject: mail.subject, text: mail.text, html: mail.html,
-          headers: { "X-RegRadar-Delivery": m.deliveryId },
+          // RFC 8058 one-click: mail clients POST to the List-Unsubscribe URL.
+          headers: { "X-RegRadar-Delivery": m.deliveryId, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
           list: { unsubscribe: mail.unsubscribeUrl },
         });
       } catch (err) {
