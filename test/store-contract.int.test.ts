@@ -106,8 +106,9 @@ describe.each(STORES)("ArticleStore contract: $name", ({ name, open, reader }) =
     test("terms are AND-ed, plurals fold to the singular", async () => {
       expect(idSet(await search({ text: "wechat telegram" }))).toEqual(sorted(seed, seedCopy));
       expect(idSet(await search({ text: "bitcoin etf" }))).toEqual(sorted(secEtf));
-      expect(idSet(await search({ text: "licence" }))).toEqual(sorted(binancePh, undated));
-      expect(idSet(await search({ text: "licences" }))).toEqual(sorted(binancePh, undated));
+      // "licence" names an action: documents with the extracted action match too (secEtf: licensing).
+      expect(idSet(await search({ text: "licence" }))).toEqual(sorted(binancePh, undated, secEtf));
+      expect(idSet(await search({ text: "licences" }))).toEqual(sorted(binancePh, undated, secEtf));
       expect(idSet(await search({ text: "nosuchword bitcoin" }))).toEqual([]);
     });
 
@@ -128,6 +129,12 @@ describe.each(STORES)("ArticleStore contract: $name", ({ name, open, reader }) =
     test("only exclusions: everything else, newest first", async () => {
       const r = await search({ text: "-bitcoin" });
       expect(ids(r)).toEqual([binancePh, chinese, undated].map((d) => d.id));
+    });
+
+    test("a word naming an action also finds articles with that extracted action, ranked after the text matches", async () => {
+      expect(ids(await search({ text: "shutdown" }))).toEqual([seedCopy, seed, chinese].map((d) => d.id));
+      expect(ids(await search({ text: "ban | shutdown" }))).toEqual([koreaBan, seedCopy, seed, chinese].map((d) => d.id));
+      expect(idSet(await search({ text: "shutdown -wechat" }))).toEqual(sorted(chinese));
     });
 
     test("diacritics fold like SQLite's tokenizer", async () => {
@@ -174,6 +181,8 @@ describe.each(STORES)("ArticleStore contract: $name", ({ name, open, reader }) =
     expect(ids(page)).toEqual(ALL_BY_DATE.slice(3, 6));
     expect(ids(await store.search({ sort: "date", limit: 3, offset: 6 }))).toEqual(ALL_BY_DATE.slice(6));
     expect(ids(await store.search({}))).toHaveLength(ALL.length);
+    // Past the end, even far past Elasticsearch's default result window: empty page, same total.
+    expect(await store.search({ offset: 50_000, limit: 1_000 })).toMatchObject({ total: ALL.length, hits: [] });
   });
 
   test("highlights wrap matches in <mark> and escape the rest", async () => {
@@ -342,7 +351,7 @@ describe("both stores give identical results", () => {
     {}, { text: "火币" }, { text: "监管" }, { text: "exchanges", sort: "date" }, { text: "bitcoin -etf", sort: "date" },
     { text: "binance | upbit", sort: "date" }, { text: "\"spot bitcoin\"" }, { jurisdictions: ["CN"], sort: "date", limit: 2, offset: 1 },
     { text: "trading", since: "2017-09-16", until: "2018-12-31", sort: "date" }, { relevant: true, collapseDuplicates: true, sort: "date" },
-    { text: "-bitcoin" }, { text: "exchange licence", entities: ["Binance"], sort: "date" },
+    { text: "-bitcoin" }, { text: "exchange licence", entities: ["Binance"], sort: "date" }, { text: "ban | shutdown", sort: "date" }, { text: "licence" },
   ];
 
   test("for every query: totals, hits (date order; sets for relevance), highlights, facets, histogram", async () => {
@@ -378,6 +387,16 @@ describe("Elasticsearch specifics", () => {
     expect(index.mappings?.dynamic).toBe("strict");
     expect(index.mappings?.properties?.searchText).toMatchObject({ type: "text", analyzer: "whitespace" });
     expect((await esClient.indices.getIndexTemplate({ name: `${a.alias}-template` })).index_templates[0]!.index_template.index_patterns).toEqual([`${a.alias}-v*`]);
+  });
+
+  test("init refuses, with a clear message, a plain index where the alias should be", async () => {
+    const store = fresh();
+    await esClient.indices.create({ index: store.alias });
+    try {
+      await expect(store.init()).rejects.toThrow(`${store.alias} exists as a plain index, not an alias`);
+    } finally {
+      await esClient.indices.delete({ index: store.alias });
+    }
   });
 
   test("429 items are retried with backoff until they go through", async () => {

@@ -7,7 +7,7 @@ type Spec = Partial<ArticleDocument> & Pick<ArticleDocument, "url" | "title" | "
 export function articleDoc(spec: Spec, duplicateOf: string | null = null): UpsertDocument {
   const url = spec.url;
   return {
-    id: articleIdFor(url), url, canonicalUrl: url, feedId: "wire", feedTitle: "Test wire", source: new URL(url).host,
+    id: articleIdFor(url), canonicalUrl: url, feedId: "wire", feedTitle: "Test wire", source: new URL(url).host,
     summary: null, lang: "en", fetchedAt: "2024-02-01T00:00:00.000Z", authors: [], categories: [],
     relevant: true, score: 0.8, jurisdictions: [], authorities: [], actions: [], entities: [], mentions: [],
     contentHash: simhash(spec.text), textSource: "page", pageError: null,

@@ -117,12 +117,13 @@ function toClause(raw: string, phrase: boolean, negated: boolean): QueryClause |
  * "policies" finds "policy". Deliberately light: it never merges words of different meaning.
  */
 export function foldPlural(word: string): string {
-  if (word.length < 4 || !/^[a-z]+$/.test(word)) return word;
-  if (word.endsWith("ies") && !/[ea]ies$/.test(word)) return `${word.slice(0, -3)}y`;
-  if (word.endsWith("es") && !/[aeo]es$/.test(word)) return word.slice(0, -1);
-  if (word.endsWith("s") && !/[us]s$/.test(word)) return word.slice(0, -1);
-  return word;
+  const n = word.length;
+  if (n < 4 || word.charCodeAt(n - 1) !== 115 /* s */ || !ASCII_LOWER.test(word)) return word;
+  if (word.endsWith("ies")) return /[ea]ies$/.test(word) ? word : `${word.slice(0, -3)}y`;
+  if (word.endsWith("es")) return /[aeo]es$/.test(word) ? word : word.slice(0, -1);
+  return /[us]s$/.test(word) ? word : word.slice(0, -1);
 }
+const ASCII_LOWER = /^[a-z]+$/;
 
 /**
  * The one analysis both stores share, at index and at query time: lower-cased letter/digit
@@ -130,6 +131,15 @@ export function foldPlural(word: string): string {
  * standard tokenizer does), so Chinese words are found as phrases of characters.
  */
 export function analyzeTerms(text: string): string[] {
-  const tokens = text.normalize("NFKC").toLowerCase().match(/[\p{Script=Han}\p{Script=Hiragana}]|[[\p{L}\p{N}_]--[\p{Script=Han}\p{Script=Hiragana}]]+/gv) ?? [];
-  return tokens.map(foldPlural);
+  const out: string[] = [];
+  // Word runs first (fast), then the rare runs holding CJK are cut into single characters.
+  for (const run of text.normalize("NFKC").toLowerCase().match(WORD_RUN) ?? []) {
+    if (!CJK_CHAR.test(run)) { out.push(foldPlural(run)); continue; }
+    for (const piece of run.match(CJK_OR_WORD) ?? []) out.push(foldPlural(piece));
+  }
+  return out;
 }
+// The ASCII alternative is the fast path; it only takes a run that no other letter continues.
+const WORD_RUN = /[a-z0-9_]+(?![\p{L}\p{N}])|[\p{L}\p{N}_]+/gu;
+const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}]/u;
+const CJK_OR_WORD = /[\p{Script=Han}\p{Script=Hiragana}]|[[\p{L}\p{N}_]--[\p{Script=Han}\p{Script=Hiragana}]]+/gv;

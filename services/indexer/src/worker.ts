@@ -13,11 +13,11 @@ export const enqueueAlertMatching = (queues: QueueSet, articleId: string) =>
   enqueue(queues, "alerts", "match", { articleId }, { jobId: `alert-${articleId}` });
 
 export function startIndexerWorker(w: IndexerWiring) {
-  // Up to batchSize jobs are active at once; their documents meet in one bulk write.
+  // Twice batchSize jobs are active at once: one batch is written while the next one fills.
   const batcher = new MicroBatcher<Parameters<typeof indexArticles>[0][number], IndexOutcome>(
     (docs) => indexArticles(docs, w.store), w.batchSize, 50);
   return startStageWorker({
-    queue: "index", connection: w.connection, redis: w.redis, prefix: w.prefix, lockMs: w.lockMs, concurrency: w.batchSize, log: w.log,
+    queue: "index", connection: w.connection, redis: w.redis, prefix: w.prefix, lockMs: w.lockMs, concurrency: 2 * w.batchSize, log: w.log,
     async handle(doc) {
       const outcome = await batcher.add(doc);
       if (outcome.status === "rejected") throw new PermanentError(`store rejected article ${doc.id}: ${outcome.reason}`, "rejected_by_store");
