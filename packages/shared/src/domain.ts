@@ -68,13 +68,7 @@ export const articleDocumentSchema = z.object({
   fetchedAt: isoDate,
   authors: z.array(z.string()),
   categories: z.array(z.string()),
-  relevant: z.boolean(),
-  score: z.number(),
-  jurisdictions: z.array(z.string()),
-  authorities: z.array(z.string()),
-  actions: z.array(z.enum(ACTIONS)),
-  entities: z.array(entitySchema),
-  mentions: z.array(mentionSchema),
+  ...mentionsResultSchema.shape,
   /** Hex SimHash of the normalised text: near-duplicates differ in few bits. */
   contentHash: z.string(),
   /** Which text the extraction used: the fetched page, or the feed's own content when the page failed. */
