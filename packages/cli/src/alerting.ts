@@ -3,7 +3,7 @@ import {
   type EmailSender, type SendAlert, type SubscriptionStore, type SubscriptionsContext,
 } from "@regradar/alerter";
 import { SqliteArticleStore } from "@regradar/indexer";
-import type { Runtime } from "./runtime.js";
+import { initialised, type Runtime } from "./runtime.js";
 
 /**
  * Alerting's part of the composition root: the subscription store beside the configured
@@ -18,14 +18,7 @@ export function createSubscriptionStore(rt: Runtime): SubscriptionStore {
 }
 
 export async function openSubscriptionStore(rt: Runtime): Promise<SubscriptionStore> {
-  const store = createSubscriptionStore(rt);
-  try {
-    await store.init();
-  } catch (err) {
-    await store.close().catch(() => {});
-    throw err;
-  }
-  return store;
+  return initialised(createSubscriptionStore(rt));
 }
 
 export interface AlertChannels { send: SendAlert; email: EmailSender }

@@ -26,7 +26,11 @@ export function sqlitePath(config: Config): string {
 
 /** Elasticsearch when ELASTICSEARCH_URL is set, else the embedded SQLite index. */
 export async function openStore(config: Config): Promise<ArticleStore> {
-  const store: ArticleStore = config.elasticsearch ? openElasticsearchStore(config.elasticsearch) : new SqliteArticleStore(sqlitePath(config));
+  return initialised(config.elasticsearch ? openElasticsearchStore(config.elasticsearch) : new SqliteArticleStore(sqlitePath(config)));
+}
+
+/** Runs a store's init(), closing the store if that fails, so no connection outlives the error. */
+export async function initialised<S extends { init(): Promise<void>; close(): Promise<void> }>(store: S): Promise<S> {
   try {
     await store.init();
   } catch (err) {
