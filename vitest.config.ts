@@ -17,6 +17,7 @@ const packages: Record<string, string> = {
   "@regradar/fetcher": "./services/fetcher/src/index.ts",
   "@regradar/extractor": "./services/extractor/src/index.ts",
   "@regradar/indexer": "./services/indexer/src/index.ts",
+  "@regradar/store": "./packages/store/src/index.ts",
   "@regradar/alerter": "./services/alerter/src/index.ts",
 };
 const alias = Object.entries({ ...subpaths, ...packages }).map(([name, file]) => ({

@@ -21,6 +21,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = (p) => import(path.join(root, p));
 const shared = await dist("packages/shared/dist/index.js");
 const alerter = await dist("services/alerter/dist/index.js");
+const { startRedisServer } = await dist("packages/cli/dist/redis-server.js");
 const { extractMentions } = await dist("services/extractor/dist/index.js");
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=")));
@@ -152,33 +153,30 @@ async function benchLatency() {
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const base = `http://127.0.0.1:${server.address().port}`;
   const dir = await mkdtemp(path.join(os.tmpdir(), "regradar-bench-alerts-"));
-  const redis = await shared.startRedisServer({ port: await freePort(), dir: path.join(dir, "redis"), appendOnly: false });
+  const redis = await startRedisServer({ port: await freePort(), dir: path.join(dir, "redis"), appendOnly: false });
   const feedsFile = path.join(dir, "feeds.yaml");
   await writeFile(feedsFile, `feeds:\n${Array.from({ length: FEEDS }, (_, f) => `  - { id: f${f}, url: "${base}/feed/${f}.xml", interval: 3600 }`).join("\n")}\n`);
   const config = shared.loadConfig({
     REDIS_URL: redis.url, REGRADAR_DATA_DIR: dir, REGRADAR_FEEDS: feedsFile, REGRADAR_ALLOW_HOSTS: "127.0.0.1", REGRADAR_HOST_DELAY_MS: "0",
     REGRADAR_LOG_LEVEL: "silent", REGRADAR_CONCURRENCY: "8", REGRADAR_ALERT_RATE_WEBHOOK: "10000",
   });
-  const { openRuntime } = await dist("packages/cli/dist/runtime.js");
-  const { startWorkers } = await dist("packages/cli/dist/workers.js");
+  const { openPipeline } = await dist("packages/cli/dist/pipeline.js");
   const { waitForDrain } = await dist("packages/cli/dist/drain.js");
-  const { openSubscriptionStore, subscriptionsContext } = await dist("packages/cli/dist/alerting.js");
-  const rt = await openRuntime(config);
-  const subs = await openSubscriptionStore(rt);
+  const rt = await openPipeline(config);
   // Every article alerts: one subscription without filters, plus the generated ones (inactive: stored, not matched).
-  await alerter.createSubscription(subscriptionsContext(rt, subs), { name: "everything", channel: "webhook", target: `${base}/hook`, secret: "bench-secret" });
-  const running = startWorkers(rt, ["fetcher", "extractor", "indexer", "alerter"]);
+  await alerter.createSubscription({ subscriptions: rt.subscriptions, redis: rt.redis, prefix: config.queuePrefix }, { name: "everything", channel: "webhook", target: `${base}/hook`, secret: "bench-secret" });
+  const running = await rt.start(["fetcher", "extractor", "indexer", "alerter"]);
   const polledAt = new Map();
-  running.workers.get("fetcher").on("active", (job) => polledAt.set(job.data.feedId, Date.now()));
+  running.stages.get("fetcher").onCompleted((_q, _outcome, job) => polledAt.set(job.data.feedId, job.processedOn));
   const started = Date.now();
-  await rt.queues.get("feeds").addBulk(Array.from({ length: FEEDS }, (_, f) => ({ name: "poll", data: { feedId: `f${f}` }, opts: { jobId: `bench-f${f}` } })));
+  await rt.queues.feeds.enqueueMany(Array.from({ length: FEEDS }, (_, f) => ({ name: "poll", data: { feedId: `f${f}` }, jobId: `bench-f${f}` })));
   await waitForDrain(rt.queues, ["feeds", "articles", "index", "alerts", "deliveries"], 600_000);
   const seconds = (Date.now() - started) / 1000;
   const outcome = { indexed: await rt.store.count(), failed: 0, suppressed: 0 };
-  for (const q of ["feeds", "articles", "index", "alerts", "deliveries"]) outcome.failed += (await rt.queues.get(q).getJobCounts("failed")).failed;
-  for (const job of await rt.queues.get("alerts").getJobs(["completed"], 0, -1)) outcome.suppressed += job.returnvalue?.duplicates ?? 0;
+  for (const q of ["feeds", "articles", "index", "alerts", "deliveries"]) outcome.failed += (await rt.queues[q].counts("failed")).failed;
+  for (const job of await rt.queues.alerts.jobs(["completed"], 0, -1)) outcome.suppressed += job.returnValue?.duplicates ?? 0;
   const latencies = [...received].map(([url, at]) => at - polledAt.get(`f${/\/a\/(\d+)\//.exec(url)[1]}`));
-  await running.close(); await subs.close(); await rt.close(); await redis.stop(); server.close();
+  await running.close(); await rt.close(); await redis.stop(); server.close();
   await rm(dir, { recursive: true, force: true });
   console.log(`feed fetch -> webhook alert (${FEEDS} feeds x ${perFeed} articles on 127.0.0.1, fetcher -> extractor -> indexer -> alerter, Redis + SQLite, one process)`);
   console.log(`  ${received.size} of ${ARTICLES} articles alerted in ${seconds.toFixed(1)} s, ${requests} webhook requests (duplicates: ${requests - received.size}); ` +

@@ -17,7 +17,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Client } from "@elastic/elasticsearch";
 import { articleIdFor, simhash } from "../packages/shared/dist/index.js";
-import { indexedSource, openElasticsearchStore, SqliteArticleStore } from "../services/indexer/dist/index.js";
+import { ElasticsearchArticleStore, indexedSource, openSqliteDatabase, SqliteArticleStore } from "../packages/store/dist/index.js";
 import { startElasticsearch } from "./lib/elasticsearch-local.mjs";
 
 const args = process.argv.slice(2);
@@ -101,7 +101,7 @@ async function timed(fn) {
 }
 
 async function measureOurs(url, client, docs) {
-  const store = openElasticsearchStore({ url, index: `bench-ours-${randomUUID().slice(0, 8)}` }, client);
+  const store = new ElasticsearchArticleStore(client, { index: `bench-ours-${randomUUID().slice(0, 8)}` });
   await store.init();
   try {
     let rejected = 0;
@@ -141,7 +141,7 @@ async function measurePlainSameBodies(url, client, docs) {
 }
 
 async function plainBulk(url, client, docs) {
-  const shape = openElasticsearchStore({ url, index: `bench-plain-${randomUUID().slice(0, 8)}` }, client);
+  const shape = new ElasticsearchArticleStore(client, { index: `bench-plain-${randomUUID().slice(0, 8)}` });
   await shape.init();
   try {
     let failed = 0;
@@ -164,7 +164,7 @@ async function plainBulk(url, client, docs) {
 
 async function measureSqlite(docs) {
   const dir = mkdtempSync(path.join(os.tmpdir(), "regradar-bench-index-"));
-  const store = new SqliteArticleStore(path.join(dir, "bench.db"));
+  const store = new SqliteArticleStore(openSqliteDatabase(path.join(dir, "bench.db")));
   await store.init();
   try {
     return await timed(async () => {

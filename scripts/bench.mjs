@@ -17,6 +17,7 @@ const require = createRequire(path.join(root, "services/fetcher/package.json"));
 const RssParser = require("rss-parser");
 const { parseFeed } = await import(path.join(root, "services/fetcher/dist/index.js"));
 const shared = await import(path.join(root, "packages/shared/dist/index.js"));
+const { startRedisServer } = await import(path.join(root, "packages/cli/dist/redis-server.js"));
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
@@ -65,21 +66,20 @@ async function benchEndToEnd() {
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const base = `http://127.0.0.1:${server.address().port}`;
   const dir = await mkdtemp(path.join(os.tmpdir(), "regradar-bench-"));
-  const redis = await shared.startRedisServer({ port: await freePort(), dir: path.join(dir, "redis"), appendOnly: false });
+  const redis = await startRedisServer({ port: await freePort(), dir: path.join(dir, "redis"), appendOnly: false });
   const feedsFile = path.join(dir, "feeds.yaml");
   await writeFile(feedsFile, `feeds:\n${Array.from({ length: FEEDS }, (_, f) => `  - { id: f${f}, url: "${base}/feed/${f}.xml", interval: 3600 }`).join("\n")}\n`);
   const config = shared.loadConfig({ REDIS_URL: redis.url, REGRADAR_DATA_DIR: dir, REGRADAR_FEEDS: feedsFile, REGRADAR_ALLOW_HOSTS: "127.0.0.1",
     REGRADAR_HOST_DELAY_MS: "0", REGRADAR_LOG_LEVEL: "silent", REGRADAR_CONCURRENCY: "8" });
-  const { openRuntime } = await import(path.join(root, "packages/cli/dist/runtime.js"));
-  const { startWorkers } = await import(path.join(root, "packages/cli/dist/workers.js"));
+  const { openPipeline } = await import(path.join(root, "packages/cli/dist/pipeline.js"));
   const { waitForDrain } = await import(path.join(root, "packages/cli/dist/drain.js"));
-  const rt = await openRuntime(config);
-  const running = startWorkers(rt, ["fetcher", "extractor", "indexer"]);
+  const rt = await openPipeline(config);
+  const running = await rt.start(["fetcher", "extractor", "indexer"]);
   const polledAt = new Map(), latencies = [];
-  running.workers.get("fetcher").on("completed", (job) => polledAt.set(job.data.feedId, job.processedOn));
-  running.workers.get("indexer").on("completed", (job) => latencies.push(Date.now() - polledAt.get(job.data.feedId)));
+  running.stages.get("fetcher").onCompleted((_q, _outcome, job) => polledAt.set(job.data.feedId, job.processedOn));
+  running.stages.get("indexer").onCompleted((_q, _outcome, job) => latencies.push(Date.now() - polledAt.get(job.data.feedId)));
   const started = Date.now();
-  await rt.queues.get("feeds").addBulk(Array.from({ length: FEEDS }, (_, f) => ({ name: "poll", data: { feedId: `f${f}` }, opts: { jobId: `bench-f${f}` } })));
+  await rt.queues.feeds.enqueueMany(Array.from({ length: FEEDS }, (_, f) => ({ name: "poll", data: { feedId: `f${f}` }, jobId: `bench-f${f}` })));
   await waitForDrain(rt.queues, ["feeds", "articles", "index"], 600_000);
   const seconds = (Date.now() - started) / 1000;
   const indexed = await rt.store.count();

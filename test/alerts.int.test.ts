@@ -4,15 +4,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import YAML from "yaml";
 import { loadConfig, type StoredArticle } from "@regradar/shared";
-import { enqueueAlertMatching, type UpsertDocument } from "@regradar/indexer";
+import { enqueueAlertMatching } from "@regradar/indexer";
+import type { SubscriptionStore, UpsertDocument } from "@regradar/store";
 import {
   createSubscription, enqueueDelivery, listSubscriptions, sweepDigests, verifyWebhookSignature,
-  type SubscriptionStore, type SubscriptionsContext,
+  type SubscriptionsContext,
 } from "@regradar/alerter";
-import { openRuntime, type Runtime } from "../packages/cli/src/runtime.js";
-import { startWorkers, type RunningWorkers, type Stage } from "../packages/cli/src/workers.js";
+import type { StageName } from "@regradar/shared";
+import { openPipeline, type Pipeline } from "../packages/cli/src/pipeline.js";
+import type { RunningStages } from "../packages/cli/src/stages.js";
 import { waitForDrain } from "../packages/cli/src/drain.js";
-import { openSubscriptionStore, subscriptionsContext } from "../packages/cli/src/alerting.js";
 import { startTestServer, type TestServer } from "./support/misbehaving-server.js";
 import { mailHeader, mimePart, startSmtpSink, until, webhookReceiver } from "./support/alert-receivers.js";
 import { articleDoc, chinese, koreaBan, secEtf, seed as seedDoc, seedCopy } from "./support/article-fixtures.js";
@@ -35,7 +36,7 @@ ${items.map((i) => `<item><title>${esc(i.title)}</title><link>${esc(i.link)}</li
 </channel></rss>`;
 }
 
-interface Alerting { rt: Runtime; subs: SubscriptionStore; ctx: SubscriptionsContext; env: Record<string, string>; close(): Promise<void> }
+interface Alerting { rt: Pipeline; subs: SubscriptionStore; ctx: SubscriptionsContext; env: Record<string, string>; close(): Promise<void> }
 
 async function openAlerting(prefix: string, dir: string, extra: Record<string, string> = {}): Promise<Alerting> {
   const feedsFile = path.join(dir, "feeds.yaml");
@@ -45,20 +46,20 @@ async function openAlerting(prefix: string, dir: string, extra: Record<string, s
     REGRADAR_QUEUE_PREFIX: prefix, REGRADAR_HOST_DELAY_MS: "0", REGRADAR_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     REGRADAR_FETCH_TIMEOUT_MS: "5000", REGRADAR_ALERT_BACKOFF_MS: "50", REGRADAR_DIGEST_SWEEP_MS: "3600000", ...extra,
   };
-  const rt = await openRuntime(loadConfig(env));
-  const subs = await openSubscriptionStore(rt);
-  return { rt, subs, ctx: subscriptionsContext(rt, subs), env, async close() { await subs.close(); await rt.close(); } };
+  const rt = await openPipeline(loadConfig(env));
+  const subs = rt.subscriptions;
+  return { rt, subs, ctx: { subscriptions: subs, redis: rt.redis, prefix }, env, close: () => rt.close() };
 }
 
 /** Articles straight into the store and on to matching, as the indexer does. */
-async function indexAndQueue(rt: Runtime, docs: UpsertDocument[]): Promise<void> {
+async function indexAndQueue(rt: Pipeline, docs: UpsertDocument[]): Promise<void> {
   const outcome = await rt.store.upsertArticles(docs);
   expect(outcome.rejected).toEqual([]);
-  for (const d of docs) await enqueueAlertMatching(rt.queues, d.id);
+  for (const d of docs) await enqueueAlertMatching(rt.queues.alerts, d.id);
 }
 
-const drainAlerts = (rt: Runtime) => waitForDrain(rt.queues, ["alerts", "deliveries"], 30_000);
-const start = (rt: Runtime, stages: Stage[] = ["alerter"]): RunningWorkers => startWorkers(rt, stages);
+const drainAlerts = (rt: Pipeline) => waitForDrain(rt.queues, ["alerts", "deliveries"], 30_000);
+const start = (rt: Pipeline, stages: StageName[] = ["alerter"]): Promise<RunningStages> => rt.start(stages);
 const webhookSub = (name: string, url: string, extra: Record<string, unknown> = {}) =>
   ({ name, channel: "webhook", target: url, secret: "receiver-secret-1", ...extra });
 
@@ -74,9 +75,9 @@ describe("alerts end to end (real Redis, SQLite or Elasticsearch, local HTTP and
     const seedUrl = server.serveFile("/news/seed.html", articlePage(seed.title, seed.text), { "content-type": "text/html; charset=utf-8" });
     const feedUrl = server.serveFile("/feed.xml", rss([{ title: seed.title, link: seedUrl, description: seed.text.slice(0, 200) }]), { "content-type": "application/rss+xml" });
     await writeFile(a.rt.config.feedsFile, YAML.stringify({ feeds: [{ id: "wire", url: feedUrl, interval: 3600, tags: [] }] }));
-    const running = start(a.rt, ["fetcher", "extractor", "indexer", "alerter"]);
+    const running = await start(a.rt, ["fetcher", "extractor", "indexer", "alerter"]);
     try {
-      await a.rt.queues.get("feeds").add("poll", { feedId: "wire" }, { jobId: "first-wire" });
+      await a.rt.queues.feeds.enqueue({ name: "poll", data: { feedId: "wire" }, jobId: "first-wire" });
       await waitForDrain(a.rt.queues, ["feeds", "articles", "index", "alerts", "deliveries"], 60_000);
 
       expect(cnHook.received).toHaveLength(1);
@@ -93,8 +94,8 @@ describe("alerts end to end (real Redis, SQLite or Elasticsearch, local HTTP and
       expect(h["x-regradar-delivery"]).toBe(`instant-${cn.id}-${body.articles[0]!.id}`);
 
       // Replays change nothing: the same article matched again, and a second poll of the feed.
-      await a.rt.queues.get("alerts").add("match", { articleId: body.articles[0]!.id }, { jobId: "replay-1" });
-      await a.rt.queues.get("feeds").add("poll", { feedId: "wire" }, { jobId: "second-wire" });
+      await a.rt.queues.alerts.enqueue({ name: "match", data: { articleId: body.articles[0]!.id }, jobId: "replay-1" });
+      await a.rt.queues.feeds.enqueue({ name: "poll", data: { feedId: "wire" }, jobId: "second-wire" });
       await waitForDrain(a.rt.queues, ["feeds", "articles", "index", "alerts", "deliveries"], 60_000);
       expect(cnHook.received).toHaveLength(1);
 
@@ -114,13 +115,13 @@ describe("alerts end to end (real Redis, SQLite or Elasticsearch, local HTTP and
     const gone = webhookReceiver(server, "/hooks/gone", () => 410);
     const flakySub = await createSubscription(a.ctx, webhookSub("Flaky", flaky.url, { jurisdictions: ["CN"] }));
     const goneSub = await createSubscription(a.ctx, webhookSub("Gone", gone.url, { entities: ["huobi"] }));
-    const running = start(a.rt);
+    const running = await start(a.rt);
     try {
       await indexAndQueue(a.rt, [seedDoc]);
       await drainAlerts(a.rt);
       // The syndicated copy (the indexer marked it duplicateOf the seed) and a replay of the seed.
       await indexAndQueue(a.rt, [{ ...seedCopy, duplicateOf: seedDoc.id }]);
-      await a.rt.queues.get("alerts").add("match", { articleId: seedDoc.id }, { jobId: "replay" });
+      await a.rt.queues.alerts.enqueue({ name: "match", data: { articleId: seedDoc.id }, jobId: "replay" });
       await drainAlerts(a.rt);
 
       expect(flaky.received.map((r) => r.status)).toEqual([503, 503, 503, 200]);
@@ -146,7 +147,7 @@ describe("alerts end to end (real Redis, SQLite or Elasticsearch, local HTTP and
     const a = await openAlerting(prefix, tmpDir);
     const hook = webhookReceiver(server, "/hooks/digest");
     const sub = await createSubscription(a.ctx, webhookSub("Daily Asia", hook.url, { jurisdictions: ["CN", "KR"], mode: "digest", every: "daily@08:00", timezone: "Asia/Shanghai" }));
-    const running = start(a.rt);
+    const running = await start(a.rt);
     try {
       await indexAndQueue(a.rt, [seedDoc, chinese, koreaBan, secEtf]);
       await drainAlerts(a.rt);
@@ -154,7 +155,7 @@ describe("alerts end to end (real Redis, SQLite or Elasticsearch, local HTTP and
 
       // The window closes at the next 08:00 in Shanghai; two sweeps (two alerter processes) then, one message.
       const afterWindow = new Date(Date.now() + 24 * 3600_000);
-      const sweep = () => sweepDigests({ subscriptions: a.subs, now: () => afterWindow, enqueueDelivery: (d) => enqueueDelivery(a.rt.queues, d, 50) });
+      const sweep = () => sweepDigests({ subscriptions: a.subs, now: () => afterWindow, enqueueDelivery: (d) => enqueueDelivery(a.rt.queues.deliveries, d) });
       const [first, second] = [await sweep(), await sweep()];
       expect(first).toEqual({ deliveries: 1, articles: 3 });
       expect(second).toEqual({ deliveries: 0, articles: 0 });
@@ -181,7 +182,7 @@ describe("alerts end to end (real Redis, SQLite or Elasticsearch, local HTTP and
       text: "Regulators <script>alert('x')</script> told Huobi & OKCoin to stop trading by September 30.", publishedAt: "2017-09-20T00:00:00.000Z",
       jurisdictions: ["CN"], actions: ["shutdown_order"], entities: [{ name: "Huobi", type: "exchange" }],
     });
-    const running = start(a.rt);
+    const running = await start(a.rt);
     try {
       await indexAndQueue(a.rt, [tricky]);
       await drainAlerts(a.rt);
@@ -226,7 +227,7 @@ describe("alerts end to end (real Redis, SQLite or Elasticsearch, local HTTP and
       await new Promise((r) => first.once("exit", r));
       const second = alerter();
       children.push(second);
-      await until(async () => (await a.rt.queues.get("deliveries").getJobCounts("completed")).completed === docs.length, 60_000, "all deliveries");
+      await until(async () => (await a.rt.queues.deliveries.counts("completed")).completed === docs.length, 60_000, "all deliveries");
 
       const ids = docs.map((d) => `instant-${sub.id}-${d.id}`);
       // What a receiver that dedupes on X-RegRadar-Delivery accepted: each alert once.
@@ -234,7 +235,7 @@ describe("alerts end to end (real Redis, SQLite or Elasticsearch, local HTTP and
       // Raw requests: at most the ones in flight at the kill were repeated.
       expect(hook.received.length).toBeLessThanOrEqual(docs.length + 2);
       for (const id of ids) expect(await a.subs.getDelivery(id)).toMatchObject({ status: "sent" });
-      expect(await a.rt.queues.get("deliveries").getJobCounts("failed")).toEqual({ failed: 0 });
+      expect(await a.rt.queues.deliveries.counts("failed")).toEqual({ failed: 0 });
     } finally {
       for (const c of children) if (c.exitCode === null && c.signalCode === null) { c.kill("SIGTERM"); await new Promise((r) => c.once("exit", r)); }
       await a.close();
@@ -250,7 +251,7 @@ describe("alerts end to end (real Redis, SQLite or Elasticsearch, local HTTP and
     const telegram = webhookReceiver(server, `/tg/bot${token}/sendMessage`, (n) => (n === 0 ? 200 : 400));
     const slackSub = await createSubscription(a.ctx, { name: "Slack <all>", channel: "slack", target: slack.url, jurisdictions: ["CN", "KR", "US"] });
     const tgSub = await createSubscription(a.ctx, { name: "Telegram CN", channel: "telegram", target: "-1001234567890", jurisdictions: ["CN"] });
-    const running = start(a.rt);
+    const running = await start(a.rt);
     try {
       const started = Date.now();
       await indexAndQueue(a.rt, [seedDoc, chinese, koreaBan, secEtf]);
@@ -286,13 +287,13 @@ describe("alerts end to end (real Redis, SQLite or Elasticsearch, local HTTP and
     const server = await startTestServer();
     const a = await openAlerting(prefix, tmpDir, { ELASTICSEARCH_URL: inject("elasticsearchUrl"), REGRADAR_ES_INDEX: `${prefix}-articles` });
     const hook = webhookReceiver(server, "/hooks/es");
-    const running = start(a.rt);
+    const running = await start(a.rt);
     try {
       expect([a.rt.store.kind, a.subs.kind]).toEqual(["elasticsearch", "elasticsearch"]);
       const sub = await createSubscription(a.ctx, webhookSub("ES China", hook.url, { jurisdictions: ["CN"], actions: ["shutdown_order"] }));
       await indexAndQueue(a.rt, [seedDoc, secEtf]);
       await drainAlerts(a.rt);
-      await a.rt.queues.get("alerts").add("match", { articleId: seedDoc.id }, { jobId: "replay" });
+      await a.rt.queues.alerts.enqueue({ name: "match", data: { articleId: seedDoc.id }, jobId: "replay" });
       await drainAlerts(a.rt);
       expect(hook.received).toHaveLength(1);
       expect(JSON.parse(hook.received[0]!.body).articles.map((x: { id: string }) => x.id)).toEqual([seedDoc.id]);

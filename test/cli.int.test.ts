@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { onTestFinished } from "vitest";
-import { openQueues, type QueueSet } from "@regradar/shared";
+import { openQueues, type Queues } from "@regradar/shared";
 import { describe, expect, inject, test } from "./support/fixtures.js";
 
 const CLI = fileURLToPath(new URL("../packages/cli/dist/main.js", import.meta.url));
@@ -69,21 +69,21 @@ describe("regradar CLI contracts (compiled, as outside tools call it)", () => {
   });
 
   test("feeds add/list/remove edit the registry and schedule polls in Redis", async ({ tmpDir, prefix, redis }) => {
-    const open: QueueSet[] = [];
+    const open: Queues[] = [];
     const queues = (p: string) => { const q = openQueues(redis, p); open.push(q); return q; };
     onTestFinished(async () => { for (const q of open) await q.close(); });
     const env = { REDIS_URL: inject("redisUrl"), REGRADAR_FEEDS: path.join(tmpDir, "feeds.yaml"), REGRADAR_QUEUE_PREFIX: prefix, REGRADAR_DATA_DIR: tmpDir };
     const added = await regradar(["feeds", "add", "--url", "https://www.sec.gov/news/pressreleases.rss", "--title", "SEC press", "--tag", "regulator"], env);
     expect(added.code).toBe(0);
     expect(JSON.parse(added.stdout)).toMatchObject({ added: { id: "sec-press", tags: ["regulator"] }, scheduled: true });
-    expect((await queues(prefix).get("feeds").getJobSchedulers()).map((s) => s.key)).toEqual(["feed-sec-press"]);
+    expect(await queues(prefix).feeds.scheduleIds()).toEqual(["feed-sec-press"]);
     const dup = await regradar(["feeds", "add", "--url", "https://www.sec.gov/news/pressreleases.rss"], env);
     expect(dup.code).not.toBe(0);
     const list = JSON.parse((await regradar(["feeds", "list", "--json"], env)).stdout);
     expect(list.feeds.map((f: { id: string }) => f.id)).toEqual(["sec-press"]);
     expect(list.feeds[0].health).toMatchObject({ consecutiveFailures: 0, lastSuccessAt: null });
     expect((await regradar(["feeds", "remove", "sec-press"], env)).code).toBe(0);
-    const schedulers = await queues(prefix).get("feeds").getJobSchedulers();
+    const schedulers = await queues(prefix).feeds.scheduleIds();
     expect(schedulers).toHaveLength(0);
   });
 });

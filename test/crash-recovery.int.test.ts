@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { articleIdFor, articleJobId, createRedisConnection, openQueues, simhash, type ArticleDocument } from "@regradar/shared";
-import { SqliteArticleStore } from "@regradar/indexer";
+import { openSqliteDatabase, SqliteArticleStore } from "@regradar/store";
 import { describe, expect, inject, test } from "./support/fixtures.js";
 
 const CLI = fileURLToPath(new URL("../packages/cli/dist/main.js", import.meta.url));
@@ -39,18 +39,19 @@ describe("crash recovery", () => {
       REGRADAR_INDEX_BATCH: "50", REGRADAR_LOCK_MS: "2000",
     };
     const docs = Array.from({ length: TOTAL }, (_, i) => article(i));
-    await queues.get("index").addBulk(docs.map((d) => ({ name: "index", data: d, opts: { jobId: articleJobId(d.id) } })));
-    const store = new SqliteArticleStore(`${tmpDir}/regradar.db`);
+    await queues.index.enqueueMany(docs.map((d) => ({ name: "index", data: d, jobId: articleJobId(d.id) })));
+    const db = openSqliteDatabase(`${tmpDir}/regradar.db`);
+    const store = new SqliteArticleStore(db);
     try {
       const first = startIndexer(env);
-      await until(async () => (await queues.get("index").getJobCounts("completed")).completed! >= 200, 30_000);
+      await until(async () => (await queues.index.counts("completed")).completed! >= 200, 30_000);
       first.kill("SIGKILL");
       await new Promise((r) => first.once("exit", r));
-      const afterKill = await queues.get("index").getJobCounts("completed", "active", "waiting");
+      const afterKill = await queues.index.counts("completed", "active", "waiting");
       expect(afterKill.completed).toBeLessThan(TOTAL);
 
       const second = startIndexer(env);
-      await until(async () => (await queues.get("index").getJobCounts("completed")).completed === TOTAL, 60_000);
+      await until(async () => (await queues.index.counts("completed")).completed === TOTAL, 60_000);
       second.kill("SIGTERM");
       expect(await new Promise((r) => second.once("exit", (code) => r(code)))).toBe(0);
 
@@ -58,11 +59,11 @@ describe("crash recovery", () => {
       expect(await store.count()).toBe(TOTAL);
       const stored = await store.scan(null, TOTAL + 10);
       expect(new Set(stored.map((d) => d.id))).toEqual(new Set(docs.map((d) => d.id)));
-      expect(await queues.get("index").getJobCounts("failed")).toEqual({ failed: 0 });
+      expect(await queues.index.counts("failed")).toEqual({ failed: 0 });
       // Every article reached alert matching exactly once (the job id dedups repeats).
-      expect(await queues.get("alerts").count()).toBe(TOTAL);
+      expect(Object.values(await queues.alerts.counts("waiting", "active", "completed", "delayed")).reduce((a, b) => a + b, 0)).toBe(TOTAL);
     } finally {
-      await store.close();
+      db.close();
       await queues.close();
       redis.disconnect();
     }

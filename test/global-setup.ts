@@ -3,7 +3,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { startRedisServer } from "../packages/shared/src/redis.js";
+import { startRedisServer } from "../packages/cli/src/redis-server.js";
 // @ts-expect-error plain ESM helper shared with `npm run es:local`, no type declarations
 import { startElasticsearch } from "../scripts/lib/elasticsearch-local.mjs";
 

@@ -3,8 +3,7 @@ import path from "node:path";
 import YAML from "yaml";
 import { loadConfig, type StoredArticle } from "@regradar/shared";
 import { redisFeedStateStore } from "@regradar/fetcher";
-import { openRuntime, type Runtime } from "../packages/cli/src/runtime.js";
-import { startWorkers } from "../packages/cli/src/workers.js";
+import { openPipeline, type Pipeline } from "../packages/cli/src/pipeline.js";
 import { waitForDrain } from "../packages/cli/src/drain.js";
 import { startTestServer, type TestServer } from "./support/misbehaving-server.js";
 import { describe, expect, inject, test } from "./support/fixtures.js";
@@ -29,18 +28,18 @@ ${items.map((i) => `<item><title>${esc(i.title)}</title><link>${esc(i.link)}</li
 </channel></rss>`;
 }
 
-async function startPipeline(server: TestServer, prefix: string, dir: string, feeds: Array<{ id: string; url: string }>): Promise<Runtime> {
+async function startPipeline(server: TestServer, prefix: string, dir: string, feeds: Array<{ id: string; url: string }>): Promise<Pipeline> {
   const feedsFile = path.join(dir, "feeds.yaml");
   await writeFile(feedsFile, YAML.stringify({ feeds: feeds.map((f) => ({ ...f, interval: 3600, tags: [] })) }));
   const config = loadConfig({
     REDIS_URL: inject("redisUrl"), REGRADAR_DATA_DIR: dir, REGRADAR_FEEDS: feedsFile, REGRADAR_ALLOW_HOSTS: "127.0.0.1",
     REGRADAR_QUEUE_PREFIX: prefix, REGRADAR_HOST_DELAY_MS: "0", REGRADAR_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", REGRADAR_FETCH_TIMEOUT_MS: "2000",
   });
-  return openRuntime(config);
+  return openPipeline(config);
 }
 
-async function pollAll(rt: Runtime, feedIds: string[], tag: string) {
-  for (const id of feedIds) await rt.queues.get("feeds").add("poll", { feedId: id }, { jobId: `${tag}-${id}` });
+async function pollAll(rt: Pipeline, feedIds: string[], tag: string) {
+  for (const id of feedIds) await rt.queues.feeds.enqueue({ name: "poll", data: { feedId: id }, jobId: `${tag}-${id}` });
   await waitForDrain(rt.queues, ["feeds", "articles", "index"], 30_000);
 }
 
@@ -66,7 +65,7 @@ describe("pipeline end to end (real Redis, local HTTP, SQLite)", () => {
       { id: "endless", url: server.urlFor(server.behaviours.endlessBody()) },
     ];
     const rt = await startPipeline(server, prefix, tmpDir, feeds);
-    const running = startWorkers(rt, ["fetcher", "extractor", "indexer"]);
+    const running = await rt.start(["fetcher", "extractor", "indexer"]);
     try {
       await pollAll(rt, feeds.map((f) => f.id), "first");
 
@@ -105,20 +104,20 @@ describe("pipeline end to end (real Redis, local HTTP, SQLite)", () => {
       `${seed.text.split("\n\n").slice(i % 4, (i % 4) + 3).join("\n\n")}\n\nUpdate number ${i} of this running story.`), { "content-type": "text/html" }));
     const feedUrl = server.serveFile("/feed.xml", rss(pages.map((p, i) => ({ title: `Story ${i}`, link: `${p}?utm_source=rss`, description: "x" }))), { "content-type": "application/rss+xml" });
     const rt = await startPipeline(server, prefix, tmpDir, [{ id: "wire", url: feedUrl }]);
-    const running = startWorkers(rt, ["fetcher", "extractor", "indexer"]);
+    const running = await rt.start(["fetcher", "extractor", "indexer"]);
     try {
       await pollAll(rt, ["wire"], "first");
       const snapshot = async () => (await rt.store.scan(null, 1000)).map((d: StoredArticle) => JSON.stringify(d));
       const before = await snapshot();
       expect(before).toHaveLength(12);
 
-      const completed = await rt.queues.get("index").getJobs(["completed"], 0, -1);
+      const completed = await rt.queues.index.jobs(["completed"], 0, -1);
       expect(completed).toHaveLength(12);
-      for (const job of completed) await rt.queues.get("index").add("index", job.data, { jobId: `replay-${job.id}` });
+      for (const job of completed) await rt.queues.index.enqueue({ name: "index", data: job.data, jobId: `replay-${job.id}` });
       await pollAll(rt, ["wire"], "second");
       expect(await snapshot()).toEqual(before);
       // The second poll saw an unchanged body: no new extraction jobs.
-      expect(await rt.queues.get("articles").getJobCounts("completed")).toEqual({ completed: 12 });
+      expect(await rt.queues.articles.counts("completed")).toEqual({ completed: 12 });
       const pageRequests = server.requests.filter((r) => r.path.startsWith("/n/"));
       expect(pageRequests).toHaveLength(12);
     } finally {

@@ -4,8 +4,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Client } from "@elastic/elasticsearch";
 import { afterAll, beforeAll } from "vitest";
-import { loadConfig, type SearchQuery } from "@regradar/shared";
-import { openElasticsearchStore, SqliteArticleStore, type UpsertDocument } from "@regradar/indexer";
+import { loadConfig } from "@regradar/shared";
+import { ElasticsearchArticleStore, openSqliteDatabase, SqliteArticleStore, type SearchQuery, type UpsertDocument } from "@regradar/store";
 import { checkpointPath, copyArticles, runReindex, type ReindexIo } from "../packages/cli/src/commands/reindex.js";
 import { ALL, articleDoc } from "./support/article-fixtures.js";
 import { describe, expect, inject, test } from "./support/fixtures.js";
@@ -16,7 +16,7 @@ const aliases: string[] = [];
 
 beforeAll(() => { esClient = new Client({ node: inject("elasticsearchUrl") }); });
 afterAll(async () => {
-  for (const alias of aliases) await openElasticsearchStore({ url: inject("elasticsearchUrl"), index: alias }, esClient).destroy();
+  for (const alias of aliases) await new ElasticsearchArticleStore(esClient, { index: alias }).destroy();
   await esClient.close();
 });
 
@@ -54,7 +54,7 @@ describe("regradar reindex", () => {
     const alias = `${PREFIX}-roundtrip`;
     aliases.push(alias);
     const srcDir = path.join(tmpDir, "src"), dstDir = path.join(tmpDir, "dst");
-    const original = new SqliteArticleStore(path.join(srcDir, "regradar.db"));
+    const original = new SqliteArticleStore(openSqliteDatabase(path.join(srcDir, "regradar.db")));
     await original.init();
     await original.upsertArticles(DOCS);
 
@@ -73,8 +73,8 @@ describe("regradar reindex", () => {
     await runReindex(["--from", "elasticsearch", "--to", "sqlite", "--batch", "10"], envFor(dstDir, alias), back);
     expect(JSON.parse(back.out())).toEqual({ copied: DOCS.length, unchanged: 0, rejected: 0, total: DOCS.length });
 
-    const es = openElasticsearchStore({ url: inject("elasticsearchUrl"), index: alias }, esClient);
-    const copy = new SqliteArticleStore(path.join(dstDir, "regradar.db"));
+    const es = new ElasticsearchArticleStore(esClient, { index: alias });
+    const copy = new SqliteArticleStore(openSqliteDatabase(path.join(dstDir, "regradar.db")));
     try {
       expect(await es.count()).toBe(DOCS.length);
       expect(await copy.count()).toBe(DOCS.length);
@@ -97,10 +97,10 @@ describe("regradar reindex", () => {
     const env = envFor(tmpDir, alias);
     const config = loadConfig(env);
     const file = checkpointPath(config, "sqlite", "elasticsearch");
-    const source = new SqliteArticleStore(path.join(tmpDir, "regradar.db"));
+    const source = new SqliteArticleStore(openSqliteDatabase(path.join(tmpDir, "regradar.db")));
     await source.init();
     await source.upsertArticles(DOCS);
-    const target = openElasticsearchStore(config.elasticsearch!, esClient);
+    const target = new ElasticsearchArticleStore(esClient, config.elasticsearch!);
     await target.init();
     try {
       // The first run stops after two batches of 8, as a crash or Ctrl-C would.

@@ -4,8 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { Client } from "@elastic/elasticsearch";
 import { afterAll, beforeAll } from "vitest";
-import { NEAR_DUPLICATE_BITS, type SearchQuery, type SearchResult } from "@regradar/shared";
-import { openElasticsearchStore, SqliteArticleStore, type ArticleStore, type ElasticsearchArticleStore, type UpsertDocument } from "@regradar/indexer";
+import { NEAR_DUPLICATE_BITS } from "@regradar/shared";
+import type { SearchQuery, SearchResult } from "@regradar/store";
+import { ElasticsearchArticleStore, openSqliteDatabase, SqliteArticleStore, type ArticleStore, type ElasticsearchStoreOptions, type UpsertDocument } from "@regradar/store";
 import {
   ALL, ORIGINALS, articleDoc, binancePh, chinese, koreaBan, priceTalk, secEtf, seed, seedCopy, undated,
 } from "./support/article-fixtures.js";
@@ -46,14 +47,14 @@ const STORES: StoreCase[] = [
     name: "sqlite",
     async open() {
       const file = path.join(tmpRoot, `store-${++serial}.db`);
-      const store = new SqliteArticleStore(file);
+      const store = new SqliteArticleStore(openSqliteDatabase(file));
       await store.init();
       opened.push(store);
       sqliteFiles.set(store, file);
       return store;
     },
     async reader(store) {
-      const reader = new SqliteArticleStore(sqliteFiles.get(store)!);
+      const reader = new SqliteArticleStore(openSqliteDatabase(sqliteFiles.get(store)!));
       opened.push(reader);
       return reader;
     },
@@ -61,14 +62,14 @@ const STORES: StoreCase[] = [
   {
     name: "elasticsearch",
     async open() {
-      const store = openElasticsearchStore({ url: inject("elasticsearchUrl"), index: `${PREFIX}-${++serial}` }, esClient);
+      const store = new ElasticsearchArticleStore(esClient, { index: `${PREFIX}-${++serial}` });
       await store.init();
       opened.push(store);
       return store;
     },
     async reader(store) {
       // Not pushed to `opened`: destroying the writer's index is enough.
-      return openElasticsearchStore({ url: inject("elasticsearchUrl"), index: (store as ElasticsearchArticleStore).alias }, esClient);
+      return new ElasticsearchArticleStore(esClient, { index: (store as ElasticsearchArticleStore).alias });
     },
   },
 ];
@@ -367,8 +368,8 @@ describe("both stores give identical results", () => {
 
 describe("Elasticsearch specifics", () => {
   const url = () => inject("elasticsearchUrl");
-  const fresh = (extra: Partial<Parameters<typeof openElasticsearchStore>[0]> = {}) => {
-    const store = openElasticsearchStore({ url: url(), index: `${PREFIX}-${++serial}`, ...extra }, esClient);
+  const fresh = (extra: Partial<ElasticsearchStoreOptions> = {}) => {
+    const store = new ElasticsearchArticleStore(esClient, { index: `${PREFIX}-${++serial}`, ...extra });
     opened.push(store);
     return store;
   };
@@ -377,7 +378,7 @@ describe("Elasticsearch specifics", () => {
 
   test("init is idempotent and race-safe: one versioned index behind the alias, built from the template", async () => {
     const a = fresh();
-    const b = openElasticsearchStore({ url: url(), index: a.alias }, esClient);
+    const b = new ElasticsearchArticleStore(esClient, { index: a.alias });
     await Promise.all([a.init(), b.init(), a.init()]);
     await a.init();
     const aliases = await esClient.indices.getAlias({ name: a.alias });

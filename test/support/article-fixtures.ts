@@ -1,5 +1,5 @@
 import { articleIdFor, simhash, type ArticleDocument } from "@regradar/shared";
-import type { UpsertDocument } from "@regradar/indexer";
+import type { UpsertDocument } from "@regradar/store";
 
 /** The fixture articles every store contract case runs on: a few stories, English and Chinese, one syndicated copy. */
 type Spec = Partial<ArticleDocument> & Pick<ArticleDocument, "url" | "title" | "text" | "publishedAt">;

@@ -1,13 +1,13 @@
-import type { QueueKey, QueueSet } from "@regradar/shared";
+import type { QueueKey, Queues } from "@regradar/shared";
 
 /** Resolves once the queues have no waiting, delayed, prioritised or active jobs. */
-export async function waitForDrain(queues: QueueSet, keys: QueueKey[], timeoutMs: number): Promise<void> {
+export async function waitForDrain(queues: Queues, keys: QueueKey[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let quietRounds = 0;
   for (;;) {
     let busy = 0;
     for (const key of keys) {
-      const c = await queues.get(key).getJobCounts("waiting", "active", "delayed", "prioritized", "waiting-children");
+      const c = await queues[key].counts("waiting", "active", "delayed", "prioritized", "waiting-children");
       busy += Object.values(c).reduce((a, b) => a + b, 0);
     }
     // Two quiet looks in a row: a job moving between stages is briefly in neither queue.

@@ -80,7 +80,25 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: Record<string, string | undefined>): Config {
+/** Typed changes to a parsed config (the demo's, a test's): nested sections merge, values replace. */
+export type ConfigOverrides = { [K in keyof Config]?: Config[K] extends object | undefined ? Partial<NonNullable<Config[K]>> | Config[K] : Config[K] };
+
+export function withOverrides(config: Config, overrides: ConfigOverrides): Config {
+  const out: Record<string, unknown> = { ...config };
+  for (const [key, value] of Object.entries(overrides)) {
+    const base = out[key];
+    const nested = value && base && typeof value === "object" && typeof base === "object" && !Array.isArray(value);
+    out[key] = nested ? { ...(base as object), ...(value as object) } : value;
+  }
+  return out as unknown as Config;
+}
+
+/** Parses the environment (the process's own unless given) and applies typed overrides. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: ConfigOverrides = {}): Config {
+  return withOverrides(parseEnv(env), overrides);
+}
+
+function parseEnv(env: Record<string, string | undefined>): Config {
   // Empty strings mean "unset" so that `FOO= regradar …` behaves like no FOO at all.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = envSchema.safeParse(present);

@@ -80,3 +80,38 @@ export type ArticleDocument = z.infer<typeof articleDocumentSchema>;
 
 /** As stored: the indexer adds when it was indexed and which earlier copy it duplicates. */
 export type StoredArticle = ArticleDocument & { indexedAt: string; duplicateOf: string | null };
+
+/** Where a subscription's alerts go. */
+export const CHANNELS = ["webhook", "email", "slack", "telegram"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export interface SubscriptionFilters {
+  jurisdictions: string[];
+  authorities: string[];
+  actions: string[];
+  entities: string[];
+  sources: string[];
+  languages: string[];
+  minScore: number | null;
+}
+
+export interface Subscription {
+  id: string;
+  name: string;
+  owner: string | null;
+  query: string | null;
+  filters: SubscriptionFilters;
+  channel: Channel;
+  /** Webhook/Slack URL, e-mail address, or Telegram chat id. */
+  target: string;
+  /** HMAC key of webhook signatures. */
+  secret: string | null;
+  mode: "instant" | "digest";
+  /** Digest window, normalised ("15m", "daily@08:00"); null for instant. */
+  every: string | null;
+  timezone: string;
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+

@@ -1,9 +1,18 @@
-import { Queue, type JobsOptions, type ConnectionOptions } from "bullmq";
+import { Queue, type ConnectionOptions, type JobsOptions, type JobType } from "bullmq";
 import { z } from "zod";
 import { articleCandidateSchema, articleDocumentSchema } from "./domain.js";
 
+/** What configuration may change in the queues' retry policies; folded in once, at open. */
+export interface QueueSettings {
+  /** Base delay of a delivery's exponential backoff (REGRADAR_ALERT_BACKOFF_MS). */
+  deliveryBackoffMs: number;
+}
+
+const kept = { removeOnComplete: 10_000, removeOnFail: 50_000 } as const;
+const exponential = (attempts: number, delay: number): JobsOptions => ({ attempts, backoff: { type: "exponential", delay }, ...kept });
+
 /**
- * Every queue of the pipeline, declared once: name, payload schema, default job options.
+ * Every queue of the pipeline, declared once: name, payload schema, and its whole retry policy.
  * Names are live contracts with Redis: never rename one.
  */
 export const queueCatalog = {
@@ -12,23 +21,23 @@ export const queueCatalog = {
     name: "feeds",
     schema: z.object({ feedId: z.string().min(1) }),
     // A failed poll is retried by the next scheduled poll, not by BullMQ.
-    defaults: { attempts: 1, removeOnComplete: 1000, removeOnFail: 5000 },
+    policy: (): JobsOptions => ({ attempts: 1, removeOnComplete: 1000, removeOnFail: 5000 }),
   },
   articles: {
     name: "articles",
     schema: articleCandidateSchema,
-    defaults: { attempts: 5, backoff: { type: "exponential", delay: 2_000 }, removeOnComplete: 10_000, removeOnFail: 50_000 },
+    policy: () => exponential(5, 2_000),
   },
   index: {
     name: "index",
     schema: articleDocumentSchema,
-    defaults: { attempts: 8, backoff: { type: "exponential", delay: 1_000 }, removeOnComplete: 10_000, removeOnFail: 50_000 },
+    policy: () => exponential(8, 1_000),
   },
   /** Newly indexed article ids, for matching against subscriptions. */
   alerts: {
     name: "alerts",
     schema: z.object({ articleId: z.string().regex(/^[0-9a-f]{32}$/) }),
-    defaults: { attempts: 5, backoff: { type: "exponential", delay: 1_000 }, removeOnComplete: 10_000, removeOnFail: 50_000 },
+    policy: () => exponential(5, 1_000),
   },
   /** One message to one subscriber: an instant alert or a digest window. */
   deliveries: {
@@ -38,19 +47,27 @@ export const queueCatalog = {
       subscriptionId: z.string().min(1),
       articleIds: z.array(z.string()).min(1),
     }),
-    defaults: { attempts: 8, backoff: { type: "exponential", delay: 2_000 }, removeOnComplete: 10_000, removeOnFail: 50_000 },
+    // Receivers that are down get 8 tries over minutes (the base delay is configurable: tests shorten it).
+    policy: (s: QueueSettings) => exponential(8, s.deliveryBackoffMs),
   },
   /** A periodic sweep (one job scheduler) that closes due digest windows into deliveries. */
   digests: {
     name: "digests",
     schema: z.object({ sweep: z.literal(true) }),
     // A failed sweep is retried by the next one.
-    defaults: { attempts: 1, removeOnComplete: 100, removeOnFail: 1000 },
+    policy: (): JobsOptions => ({ attempts: 1, removeOnComplete: 100, removeOnFail: 1000 }),
   },
-} as const satisfies Record<string, { name: string; schema: z.ZodTypeAny; defaults: JobsOptions }>;
+} as const satisfies Record<string, { name: string; schema: z.ZodTypeAny; policy: (s: QueueSettings) => JobsOptions }>;
 
 export type QueueKey = keyof typeof queueCatalog;
+export const QUEUE_KEYS = Object.keys(queueCatalog) as QueueKey[];
 export type JobData<K extends QueueKey> = z.infer<(typeof queueCatalog)[K]["schema"]>;
+
+export const DEFAULT_QUEUE_SETTINGS: QueueSettings = { deliveryBackoffMs: 2_000 };
+
+/** How many attempts a job of the queue gets before it is dead-lettered. */
+export const attemptsOf = (key: QueueKey, settings: QueueSettings = DEFAULT_QUEUE_SETTINGS): number =>
+  queueCatalog[key].policy(settings).attempts ?? 1;
 
 export class InvalidJobError extends Error {
   constructor(queue: string, detail: string) {
@@ -68,32 +85,90 @@ export function parseJob<K extends QueueKey>(key: K, data: unknown): JobData<K> 
   return result.data as JobData<K>;
 }
 
-export interface QueueSet {
-  get<K extends QueueKey>(key: K): Queue;
-  close(): Promise<void>;
+export interface JobRequest<K extends QueueKey> {
+  /** BullMQ's job name: what the job asks for ("poll", "extract", …), shown in logs and the queue board. */
+  name: string;
+  data: JobData<K>;
+  /** Deterministic, so a repeated enqueue of the same work is a no-op. */
+  jobId: string;
+  delayMs?: number;
 }
 
-export function openQueues(connection: ConnectionOptions, prefix: string): QueueSet {
-  const queues = new Map<QueueKey, Queue>();
+export interface QueuedJob<K extends QueueKey> { id: string; name: string; data: JobData<K>; attemptsMade: number; failedReason?: string; returnValue?: unknown }
+
+/**
+ * The only door to a queue: every job is validated before it reaches Redis, and gets the
+ * catalog's retry policy. No raw BullMQ `Queue` leaves this module.
+ */
+export interface QueueHandle<K extends QueueKey> {
+  readonly key: K;
+  readonly name: string;
+  enqueue(job: JobRequest<K>): Promise<void>;
+  /** One round trip for many jobs (a big feed's items). */
+  enqueueMany(jobs: Array<JobRequest<K>>): Promise<void>;
+  /** Creates or updates a repeating job; failures throw (a schedule that silently never runs is worse). */
+  schedule(schedulerId: string, everyMs: number, job: Omit<JobRequest<K>, "jobId" | "delayMs">): Promise<void>;
+  unschedule(schedulerId: string): Promise<boolean>;
+  scheduleIds(): Promise<string[]>;
+  counts(...states: JobType[]): Promise<Record<string, number>>;
+  jobs(states: JobType[], start?: number, end?: number): Promise<Array<QueuedJob<K>>>;
+  /** Removes the queue's waiting and delayed jobs, and its schedules (the demo, before a run). */
+  drain(): Promise<void>;
+}
+
+export type Queues = { readonly [K in QueueKey]: QueueHandle<K> } & {
+  /** The queues' names under their prefix, for the queue board and status. */
+  readonly prefix: string;
+  close(): Promise<void>;
+};
+
+function handleFor<K extends QueueKey>(key: K, queue: Queue): QueueHandle<K> {
+  const options = (j: JobRequest<K>): JobsOptions => ({ jobId: j.jobId, ...(j.delayMs ? { delay: j.delayMs } : {}) });
   return {
-    get(key) {
-      let q = queues.get(key);
-      if (!q) {
-        const def = queueCatalog[key];
-        q = new Queue(def.name, { connection, prefix, defaultJobOptions: def.defaults as JobsOptions });
-        queues.set(key, q);
-      }
-      return q;
+    key,
+    name: queue.name,
+    async enqueue(job) {
+      await queue.add(job.name, parseJob(key, job.data), options(job));
     },
-    async close() {
-      await Promise.all([...queues.values()].map((q) => q.close()));
-      queues.clear();
+    async enqueueMany(jobs) {
+      if (jobs.length === 0) return;
+      await queue.addBulk(jobs.map((j) => ({ name: j.name, data: parseJob(key, j.data), opts: options(j) })));
+    },
+    async schedule(schedulerId, everyMs, job) {
+      await queue.upsertJobScheduler(schedulerId, { every: everyMs }, { name: job.name, data: parseJob(key, job.data) });
+    },
+    unschedule: (schedulerId) => queue.removeJobScheduler(schedulerId),
+    async scheduleIds() {
+      return (await queue.getJobSchedulers(0, -1)).flatMap((s) => (s.key ? [s.key] : []));
+    },
+    counts: (...states) => queue.getJobCounts(...states),
+    async jobs(states, start = 0, end = -1) {
+      return (await queue.getJobs(states, start, end)).filter(Boolean).map((j) => ({
+        id: j.id ?? "", name: j.name, data: j.data as JobData<K>, attemptsMade: j.attemptsMade,
+        ...(j.failedReason ? { failedReason: j.failedReason } : {}),
+        ...(j.returnvalue !== undefined ? { returnValue: j.returnvalue as unknown } : {}),
+      }));
+    },
+    async drain() {
+      for (const id of await this.scheduleIds()) await queue.removeJobScheduler(id);
+      await queue.drain(true);
     },
   };
 }
 
-/** The typed producer: validates, then enqueues with the deterministic job id. */
-export async function enqueue<K extends QueueKey>(queues: QueueSet, key: K, jobName: string, data: JobData<K>, opts: JobsOptions & { jobId: string }): Promise<void> {
-  const valid = parseJob(key, data);
-  await queues.get(key).add(jobName, valid, opts);
+export function openQueues(connection: ConnectionOptions, prefix: string, settings: QueueSettings = DEFAULT_QUEUE_SETTINGS): Queues {
+  const raw: Queue[] = [];
+  const handles = Object.fromEntries(QUEUE_KEYS.map((key) => {
+    const def = queueCatalog[key];
+    const queue = new Queue(def.name, { connection, prefix, defaultJobOptions: def.policy(settings) });
+    raw.push(queue);
+    return [key, handleFor(key, queue)];
+  })) as { [K in QueueKey]: QueueHandle<K> };
+  return {
+    ...handles,
+    prefix,
+    async close() {
+      await Promise.all(raw.map((q) => q.close()));
+    },
+  };
 }

@@ -1,6 +1,6 @@
-import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { InvalidJobError, parseJob, queueCatalog, type JobData, type QueueKey, type QueueSet } from "./queues.js";
+import { attemptsOf, InvalidJobError, parseJob, queueCatalog, type JobData, type QueueKey, type QueueSettings } from "./queues.js";
 import type { Logger } from "./logger.js";
 
 /** A failure no retry can fix: bad payload, 404/410, unparseable input. */
@@ -33,30 +33,41 @@ export async function listDeadLetters(redis: Redis, prefix: string, limit = 100)
   return (await redis.lrange(deadLetterKey(prefix), 0, limit - 1)).map((s) => JSON.parse(s) as DeadLetter);
 }
 
-export interface StepContext { log: Logger; job: Job; token: string | undefined; attempt: number; finalAttempt: boolean }
-
-/** What every stage's worker is wired with; each stage adds its own ports. */
-export interface StageWiring {
-  queues: QueueSet;
-  connection: ConnectionOptions;
-  redis: Redis;
-  prefix: string;
+export interface StepContext {
   log: Logger;
-  /** A crashed worker's jobs return to the queue after this long. */
-  lockMs?: number;
+  jobId: string;
+  attempt: number;
+  finalAttempt: boolean;
+  /** The job was made by a job scheduler (a feed's repeating poll), not enqueued by hand. */
+  scheduled: boolean;
 }
 
-export interface StageWorkerOptions<K extends QueueKey> {
-  queue: K;
+/**
+ * A step's answer meaning "not now": the job goes back to the delayed set for `ms` without
+ * spending an attempt (a busy host, a channel's rate limit). BullMQ's manual-delay pattern.
+ */
+export class JobDelay {
+  constructor(readonly ms: number, readonly reason: string) {}
+}
+export const delayJob = (ms: number, reason: string) => new JobDelay(ms, reason);
+
+/** What every stage's workers are wired with; each stage adds its own ports. */
+export interface StageWiring {
   connection: ConnectionOptions;
   /** For dead-letter records; workers never share a connection with BullMQ's blocking one. */
   redis: Redis;
   prefix: string;
-  concurrency: number;
+  log: Logger;
   /** A crashed worker's jobs return to the queue after this long. */
   lockMs?: number;
-  log: Logger;
-  /** The stage's step. Throw to retry, throw PermanentError to stop, return to complete. */
+  /** Queue retry settings from config, so a dead letter is written after the real last attempt. */
+  queueSettings?: QueueSettings;
+}
+
+export interface StageWorkerOptions<K extends QueueKey> extends StageWiring {
+  queue: K;
+  concurrency: number;
+  /** The stage's step. Throw to retry, throw PermanentError to stop, return delayJob(ms) to come back later, return to complete. */
   handle(data: JobData<K>, ctx: StepContext): Promise<unknown>;
 }
 
@@ -66,7 +77,7 @@ export interface StageWorkerOptions<K extends QueueKey> {
  */
 export function startStageWorker<K extends QueueKey>(opts: StageWorkerOptions<K>): Worker {
   const def = queueCatalog[opts.queue];
-  const attempts = (def.defaults as { attempts?: number }).attempts ?? 1;
+  const attempts = attemptsOf(opts.queue, opts.queueSettings);
   const worker = new Worker(def.name, async (job: Job, token?: string) => {
     const attempt = job.attemptsMade + 1;
     const log = opts.log.child({ queue: def.name, job: job.name, jobId: job.id, attempt });
@@ -78,7 +89,12 @@ export function startStageWorker<K extends QueueKey>(opts: StageWorkerOptions<K>
       throw err;
     }
     const started = Date.now();
-    const result = await opts.handle(data, { log, job, token, attempt, finalAttempt: attempt >= attempts });
+    const result = await opts.handle(data, { log, jobId: job.id ?? "", attempt, finalAttempt: attempt >= attempts, scheduled: Boolean(job.repeatJobKey) });
+    if (result instanceof JobDelay) {
+      log.debug({ delayMs: result.ms, reason: result.reason }, "job delayed");
+      await job.moveToDelayed(Date.now() + result.ms, token);
+      throw new DelayedError();
+    }
     log.info({ outcome: result, ms: Date.now() - started }, "job completed");
     return result;
   }, {

@@ -1,9 +1,9 @@
 import { PermanentError } from "@regradar/shared";
-import type { ArticleStore } from "@regradar/indexer";
+import type { ArticleStore } from "@regradar/store";
 import { byScore, toAlertArticle, type AlertMessage } from "./alert-message.js";
 import { DeliveryFailure, type SendAlert } from "./channels/index.js";
 import type { ChannelThrottle } from "./rate-limit.js";
-import type { DeliveryRecord, SubscriptionStore } from "./subscription-store.js";
+import type { DeliveryRecord, SubscriptionStore } from "@regradar/store";
 
 export interface DeliverDeps {
   articles: Pick<ArticleStore, "getArticles">;

@@ -1,14 +1,14 @@
 import { describe, expect, test } from "vitest";
 import { PermanentError, simhash } from "@regradar/shared";
-import { SqliteArticleStore, type UpsertDocument } from "@regradar/indexer";
+import { openSqliteDatabase, SqliteArticleStore, SqliteSubscriptionStore, type UpsertDocument } from "@regradar/store";
 import type { AlertMessage } from "./alert-message.js";
 import { DeliveryFailure } from "./channels/delivery-failure.js";
 import { deliverAlert, type DeliverDeps } from "./deliver-alert.js";
 import { matchArticle, type MatchDeps } from "./match-article.js";
 import { compileSubscriptions } from "./match-subscriptions.js";
-import { SqliteSubscriptionStore } from "./sqlite-subscription-store.js";
-import { validateSubscription, type Subscription } from "./subscription.js";
-import { instantDeliveryId } from "./subscription-store.js";
+import type { Subscription } from "@regradar/shared";
+import { validateSubscription } from "./subscription.js";
+import { instantDeliveryId } from "./delivery-ids.js";
 
 const TEXT = "Chinese regulators ordered Beijing bitcoin exchanges OKCoin, Huobi and BTCChina to stop trading and stop registering new users by the end of the month, people familiar with the matter said.";
 
@@ -24,9 +24,10 @@ function doc(n: number, over: Partial<UpsertDocument> = {}): UpsertDocument {
 }
 
 async function setup(subs: Subscription[]) {
-  const articles = new SqliteArticleStore(":memory:");
+  const db = openSqliteDatabase(":memory:");
+  const articles = new SqliteArticleStore(db);
   await articles.init();
-  const store = new SqliteSubscriptionStore(articles.database);
+  const store = new SqliteSubscriptionStore(db);
   await store.init();
   for (const s of subs) await store.putSubscription(s);
   const queued: string[] = [];

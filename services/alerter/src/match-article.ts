@@ -1,8 +1,9 @@
 import { NEAR_DUPLICATE_BITS, type StoredArticle } from "@regradar/shared";
-import type { ArticleStore } from "@regradar/indexer";
+import type { ArticleStore } from "@regradar/store";
 import type { CompiledSubscriptionsCache } from "./subscription-cache.js";
-import type { Subscription } from "./subscription.js";
-import { instantDeliveryId, type DeliveryRecord, type SubscriptionStore } from "./subscription-store.js";
+import type { Subscription } from "@regradar/shared";
+import type { DeliveryRecord, SubscriptionStore } from "@regradar/store";
+import { instantDeliveryId } from "./delivery-ids.js";
 
 export interface MatchDeps {
   articles: Pick<ArticleStore, "getArticles">;

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import type { StoredArticle } from "@regradar/shared";
 import { compileSubscriptions } from "./match-subscriptions.js";
-import { validateSubscription, type Subscription } from "./subscription.js";
+import type { Subscription } from "@regradar/shared";
+import { validateSubscription } from "./subscription.js";
 
 let n = 0;
 export function article(over: Partial<StoredArticle> = {}): StoredArticle {

@@ -1,5 +1,6 @@
-import { analyzeTerms, parseSearchText, type QueryClause, type StoredArticle } from "@regradar/shared";
-import type { Subscription } from "./subscription.js";
+import type { StoredArticle } from "@regradar/shared";
+import { analyzeTerms, parseSearchText, type QueryClause } from "@regradar/store";
+import type { Subscription } from "@regradar/shared";
 
 /**
  * Subscriptions compiled for matching many articles a second: each becomes a predicate

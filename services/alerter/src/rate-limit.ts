@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { Channel } from "./subscription.js";
+import type { Channel } from "@regradar/shared";
 
 // A token bucket per channel in one Redis hash, so every alerter process shares the limit.
 // Returns 0 when a token was taken, else the milliseconds until one will be available.

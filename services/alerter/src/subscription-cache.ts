@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { compileSubscriptions, type CompiledSubscriptions } from "./match-subscriptions.js";
-import type { SubscriptionStore } from "./subscription-store.js";
+import type { SubscriptionStore } from "@regradar/store";
 
 /** Bumped by every subscription write; matchers compare it (one GET per job) with what they compiled. */
 export const subscriptionsVersionKey = (prefix: string) => `${prefix}:alerter:subscriptions-version`;

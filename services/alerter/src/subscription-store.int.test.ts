@@ -4,30 +4,31 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { Redis } from "ioredis";
-import { SqliteArticleStore } from "@regradar/indexer";
-import { openElasticsearchSubscriptionStore, subscriptionIndicesFor, type ElasticsearchSubscriptionStore } from "./elasticsearch-subscription-store.js";
+import { Client } from "@elastic/elasticsearch";
+import {
+  ElasticsearchSubscriptionStore, openSqliteDatabase, SqliteSubscriptionStore, subscriptionIndicesFor,
+  type AlertRecord, type DeliveryRecord, type SubscriptionStore,
+} from "@regradar/store";
 import { redisChannelThrottle } from "./rate-limit.js";
 import { compiledSubscriptionsCache } from "./subscription-cache.js";
 import { createSubscription, removeSubscription, updateSubscription } from "./subscriptions-api.js";
-import { SqliteSubscriptionStore } from "./sqlite-subscription-store.js";
 import { validateSubscription } from "./subscription.js";
-import type { AlertRecord, DeliveryRecord, SubscriptionStore } from "./subscription-store.js";
 
 interface Harness { store: SubscriptionStore; cleanup(): Promise<void> }
 
 const harnesses: Record<string, () => Promise<Harness>> = {
   sqlite: async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "regradar-subs-"));
-    const articles = new SqliteArticleStore(path.join(dir, "regradar.db"));
-    await articles.init();
-    const store = new SqliteSubscriptionStore(articles.database);
+    const db = openSqliteDatabase(path.join(dir, "regradar.db"));
+    const store = new SqliteSubscriptionStore(db);
     await store.init();
-    return { store, async cleanup() { await store.close(); await articles.close(); await rm(dir, { recursive: true, force: true }); } };
+    return { store, async cleanup() { db.close(); await rm(dir, { recursive: true, force: true }); } };
   },
   elasticsearch: async () => {
-    const store = openElasticsearchSubscriptionStore({ url: inject("elasticsearchUrl"), ...subscriptionIndicesFor(`t-${randomUUID().slice(0, 8)}-articles`) });
+    const client = new Client({ node: inject("elasticsearchUrl") });
+    const store = new ElasticsearchSubscriptionStore(client, subscriptionIndicesFor(`t-${randomUUID().slice(0, 8)}-articles`));
     await store.init();
-    return { store, async cleanup() { await (store as ElasticsearchSubscriptionStore).drop(); await store.close(); } };
+    return { store, async cleanup() { await store.drop(); await client.close(); } };
   },
 };
 

@@ -1,10 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { ACTIONS } from "@regradar/shared";
+import { ACTIONS, CHANNELS, type Channel, type Subscription } from "@regradar/shared";
 import { parseDigestEvery, type DigestSchedule } from "./digest-schedule.js";
 
-export const CHANNELS = ["webhook", "email", "slack", "telegram"] as const;
-export type Channel = (typeof CHANNELS)[number];
 export const MODES = ["instant", "digest"] as const;
 
 const DEFAULT_DIGEST_EVERY = "1h";
@@ -33,36 +31,6 @@ export const subscriptionInputSchema = z.object({
   active: z.boolean().default(true),
 });
 export type SubscriptionInput = z.input<typeof subscriptionInputSchema>;
-
-export interface SubscriptionFilters {
-  jurisdictions: string[];
-  authorities: string[];
-  actions: string[];
-  entities: string[];
-  sources: string[];
-  languages: string[];
-  minScore: number | null;
-}
-
-export interface Subscription {
-  id: string;
-  name: string;
-  owner: string | null;
-  query: string | null;
-  filters: SubscriptionFilters;
-  channel: Channel;
-  /** Webhook/Slack URL, e-mail address, or Telegram chat id. */
-  target: string;
-  /** HMAC key of webhook signatures. */
-  secret: string | null;
-  mode: "instant" | "digest";
-  /** Digest window, normalised ("15m", "daily@08:00"); null for instant. */
-  every: string | null;
-  timezone: string;
-  active: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
 
 export class SubscriptionValidationError extends Error {
   constructor(readonly problems: string[]) {

@@ -2,8 +2,9 @@ import type { Redis } from "ioredis";
 import type { AlertMessage } from "./alert-message.js";
 import type { SendAlert } from "./channels/index.js";
 import { bumpSubscriptionsVersion } from "./subscription-cache.js";
-import { redactSubscription, validateSubscription, type Subscription } from "./subscription.js";
-import type { DeliveryStats, SubscriptionStore } from "./subscription-store.js";
+import type { Subscription } from "@regradar/shared";
+import { redactSubscription, validateSubscription } from "./subscription.js";
+import type { DeliveryStats, SubscriptionStore } from "@regradar/store";
 
 /**
  * The subscription operations the CLI and the HTTP API share. Every write bumps the version

@@ -1,6 +1,7 @@
 import { lastWindowEnd } from "./digest-schedule.js";
 import { digestScheduleOf } from "./subscription.js";
-import { digestDeliveryId, type DeliveryRecord, type SubscriptionStore } from "./subscription-store.js";
+import type { DeliveryRecord, SubscriptionStore } from "@regradar/store";
+import { digestDeliveryId } from "./delivery-ids.js";
 
 export interface SweepDeps {
   subscriptions: SubscriptionStore;

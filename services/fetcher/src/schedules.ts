@@ -1,7 +1,8 @@
-import type { Queue } from "bullmq";
+import type { QueueHandle } from "@regradar/shared";
 import type { FeedSpec } from "./feed-registry.js";
 
-const schedulerId = (feedId: string) => `feed-${feedId}`;
+const SCHEDULER_PREFIX = "feed-";
+const schedulerId = (feedId: string) => `${SCHEDULER_PREFIX}${feedId}`;
 
 /**
  * A stable per-feed offset of up to ±10% of the interval, so feeds added together do not all
@@ -14,21 +15,18 @@ export function jitteredEveryMs(feedId: string, intervalSeconds: number): number
   return Math.round(intervalSeconds * 1000 * (1 + jitter));
 }
 
-export async function scheduleFeed(feeds: Queue, feedId: string, intervalSeconds: number): Promise<void> {
-  await feeds.upsertJobScheduler(schedulerId(feedId), { every: jitteredEveryMs(feedId, intervalSeconds) }, {
-    name: "poll",
-    data: { feedId },
-  });
+export async function scheduleFeed(feeds: QueueHandle<"feeds">, feedId: string, intervalSeconds: number): Promise<void> {
+  await feeds.schedule(schedulerId(feedId), jitteredEveryMs(feedId, intervalSeconds), { name: "poll", data: { feedId } });
 }
 
 /** Makes the queue's schedules match the registry: one per feed, none for removed feeds. */
-export async function syncSchedules(feeds: Queue, registry: FeedSpec[], intervalOf: (f: FeedSpec) => Promise<number>): Promise<{ scheduled: number; removed: number }> {
+export async function syncSchedules(feeds: QueueHandle<"feeds">, registry: FeedSpec[], intervalOf: (f: FeedSpec) => Promise<number>): Promise<{ scheduled: number; removed: number }> {
   const wanted = new Set(registry.map((f) => schedulerId(f.id)));
   for (const f of registry) await scheduleFeed(feeds, f.id, await intervalOf(f));
   let removed = 0;
-  for (const s of await feeds.getJobSchedulers(0, -1)) {
-    if (s.key && s.key.startsWith("feed-") && !wanted.has(s.key)) {
-      await feeds.removeJobScheduler(s.key);
+  for (const id of await feeds.scheduleIds()) {
+    if (id.startsWith(SCHEDULER_PREFIX) && !wanted.has(id)) {
+      await feeds.unschedule(id);
       removed++;
     }
   }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { articleIdFor, simhash, type ArticleDocument } from "@regradar/shared";
 import { indexArticles } from "./index-articles.js";
-import { SqliteArticleStore } from "./sqlite-store.js";
+import { openSqliteDatabase, SqliteArticleStore } from "@regradar/store";
 
 const seed = JSON.parse(await readFile(new URL("../../../packages/cli/demo-data/sources/seed-article.json", import.meta.url), "utf8")) as { title: string; text: string };
 
@@ -35,7 +35,7 @@ describe("near-duplicate linking at index time (real SQLite)", () => {
   let store: SqliteArticleStore;
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "regradar-dup-"));
-    store = new SqliteArticleStore(path.join(dir, "index.db"));
+    store = new SqliteArticleStore(openSqliteDatabase(path.join(dir, "index.db")));
     await store.init();
   });
   afterEach(async () => {

@@ -1,5 +1,5 @@
-import { analyzeTerms, hammingDistance, NEAR_DUPLICATE_BITS, type ArticleDocument } from "@regradar/shared";
-import type { ArticleStore, UpsertDocument } from "./article-store.js";
+import { hammingDistance, NEAR_DUPLICATE_BITS, type ArticleDocument } from "@regradar/shared";
+import { analyzeTerms, type ArticleStore, type UpsertDocument } from "@regradar/store";
 
 export type IndexOutcome =
   | { id: string; status: "created"; duplicateOf: string | null }

@@ -1,45 +1,31 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { createLogger, createRedisConnection, ensureRedis, loadConfig, openQueues, type Config } from "@regradar/shared";
+import { loadConfig, type Config } from "@regradar/shared";
 import {
   feedIdFor, feedSpecSchema, loadFeeds, parseOpml, redisFeedStateStore, saveFeeds, syncSchedules, type FeedSpec,
 } from "@regradar/fetcher";
 import { CliError, printJson } from "../cli-error.js";
+import { withRedis, type RedisContext } from "../redis-context.js";
+import { isListening } from "../redis-server.js";
 
-/** Runs `fn` with Redis when it is reachable; registry edits still succeed without it. */
-async function withRedis<T>(config: Config, fn: (r: ReturnType<typeof createRedisConnection>) => Promise<T>): Promise<T | null> {
-  const log = createLogger("silent");
-  if (!config.redisUrl) {
-    const { isListening } = await import("@regradar/shared");
-    if (!(await isListening("127.0.0.1", 6379))) return null;
-  }
-  const endpoint = await ensureRedis({ redisUrl: config.redisUrl, dataDir: config.dataDir, log });
-  const redis = createRedisConnection(endpoint.url, "producer");
-  try {
-    return await fn(redis);
-  } finally {
-    redis.disconnect();
-    await endpoint.stop();
-  }
+/** Runs `fn` when Redis is reachable (never starting a private one): registry edits succeed without it. */
+async function ifRedisReachable<T>(config: Config, fn: (ctx: RedisContext) => Promise<T>): Promise<T | null> {
+  if (!config.redisUrl && !(await isListening("127.0.0.1", 6379))) return null;
+  return withRedis(config, fn).catch(() => null);
 }
 
 async function resync(config: Config, feeds: FeedSpec[]): Promise<boolean> {
-  const done = await withRedis(config, async (redis) => {
-    const queues = openQueues(redis, config.queuePrefix);
+  const done = await ifRedisReachable(config, async ({ redis, queues }) => {
     const state = redisFeedStateStore(redis, config.queuePrefix);
-    try {
-      await syncSchedules(queues.get("feeds"), feeds, async (f) => (await state.get(f.id)).intervalSeconds ?? f.interval);
-    } finally {
-      await queues.close();
-    }
+    await syncSchedules(queues.feeds, feeds, async (f) => (await state.get(f.id)).intervalSeconds ?? f.interval);
     return true;
-  }).catch(() => null);
+  });
   return done === true;
 }
 
 export async function feeds(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
-  const config = loadConfig(process.env);
+  const config = loadConfig();
   const { values, positionals } = parseArgs({
     args: rest, allowPositionals: true,
     options: { id: { type: "string" }, url: { type: "string" }, title: { type: "string" }, interval: { type: "string" }, tag: { type: "string", multiple: true }, json: { type: "boolean" } },
@@ -47,10 +33,10 @@ export async function feeds(argv: string[]): Promise<void> {
   const registry = await loadFeeds(config.feedsFile);
   switch (sub) {
     case "list": {
-      const health = await withRedis(config, async (redis) => {
+      const health = await ifRedisReachable(config, async ({ redis }) => {
         const state = redisFeedStateStore(redis, config.queuePrefix);
         return Promise.all(registry.map((f) => state.get(f.id)));
-      }).catch(() => null);
+      });
       const rows = registry.map((f, i) => ({ ...f, health: health?.[i] ?? null }));
       if (values.json) return printJson({ feeds: rows });
       if (rows.length === 0) return void process.stdout.write(`no feeds in ${config.feedsFile}; add one with: regradar feeds add --url <feed-url>\n`);

@@ -2,9 +2,8 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig, type Config, type StoredArticle } from "@regradar/shared";
-import type { ArticleStore, UpsertDocument } from "@regradar/indexer";
+import { openStores, type ArticleStore, type Stores, type UpsertDocument } from "@regradar/store";
 import { CliError } from "../cli-error.js";
-import { openStore } from "../runtime.js";
 
 export type StoreKind = ArticleStore["kind"];
 
@@ -136,10 +135,10 @@ function parseReindexArgs(argv: string[]) {
   return { from, to, batch, restart: Boolean(values.restart) };
 }
 
-async function openKind(kind: StoreKind, config: Config): Promise<ArticleStore> {
-  if (kind === "sqlite") return openStore({ ...config, elasticsearch: undefined });
+async function openKind(kind: StoreKind, config: Config): Promise<Stores> {
+  if (kind === "sqlite") return openStores({ ...config, elasticsearch: undefined }, { articles: true });
   if (!config.elasticsearch) throw new CliError("Elasticsearch needs ELASTICSEARCH_URL (and optionally REGRADAR_ES_INDEX)");
-  return openStore(config);
+  return openStores(config, { articles: true });
 }
 
 export const checkpointPath = (config: Config, from: StoreKind, to: StoreKind) => path.join(config.dataDir, `reindex-${from}-${to}.json`);
@@ -148,7 +147,7 @@ export const checkpointPath = (config: Config, from: StoreKind, to: StoreKind) =
  * regradar reindex --from sqlite|elasticsearch --to elasticsearch|sqlite [--batch N] [--restart]
  * Prints {copied, unchanged, rejected, total} on stdout; progress and rejections go to stderr.
  */
-export async function runReindex(argv: string[], env: Record<string, string | undefined>, io: ReindexIo, signal?: AbortSignal): Promise<ReindexSummary> {
+export async function runReindex(argv: string[], env: Record<string, string | undefined> | undefined, io: ReindexIo, signal?: AbortSignal): Promise<ReindexSummary> {
   const args = parseReindexArgs(argv);
   const config = loadConfig(env);
   const source = await openKind(args.from, config);
@@ -156,7 +155,7 @@ export async function runReindex(argv: string[], env: Record<string, string | un
     const target = await openKind(args.to, config);
     try {
       const progress = progressReporter(io.stderr, `reindex ${args.from} -> ${args.to}`);
-      const result = await copyArticles(source, target, {
+      const result = await copyArticles(source.articles, target.articles, {
         batch: args.batch, restart: args.restart, checkpointFile: checkpointPath(config, args.from, args.to), signal,
         onProgress: (done, total) => progress.update(done, total),
         onRejected: (r) => io.stderr.write(`reindex: rejected ${r.id}: ${r.reason}\n`),
@@ -180,7 +179,7 @@ export async function reindex(argv: string[]): Promise<void> {
   const onSigint = () => stop.abort();
   process.once("SIGINT", onSigint);
   try {
-    await runReindex(argv, process.env, { stdout: process.stdout, stderr: process.stderr }, stop.signal);
+    await runReindex(argv, undefined, { stdout: process.stdout, stderr: process.stderr }, stop.signal);
   } finally {
     process.off("SIGINT", onSigint);
   }

@@ -1,47 +1,32 @@
-import { watch } from "node:fs";
-import { loadConfig } from "@regradar/shared";
-import { loadFeeds, redisFeedStateStore, syncSchedules } from "@regradar/fetcher";
+import { createLogger, loadConfig, STAGE_NAMES, type StageName } from "@regradar/shared";
 import { CliError } from "../cli-error.js";
-import { openRuntime, type Runtime } from "../runtime.js";
-import { STAGES, startWorkers, type Stage } from "../workers.js";
+import { withRedis } from "../redis-context.js";
+import { startStages } from "../stages.js";
 
 const SHUTDOWN_DEADLINE_MS = 30_000;
 
-async function syncFromRegistry(rt: Runtime): Promise<void> {
-  const feeds = await loadFeeds(rt.config.feedsFile);
-  const state = redisFeedStateStore(rt.redis, rt.config.queuePrefix);
-  const r = await syncSchedules(rt.queues.get("feeds"), feeds, async (f) => (await state.get(f.id)).intervalSeconds ?? f.interval);
-  rt.log.info({ ...r, feedsFile: rt.config.feedsFile }, "feed schedules synced");
-}
-
 /** Runs stages until SIGTERM/SIGINT, then drains: no new jobs, active ones finish, connections close. */
-async function serve(stages: readonly Stage[]): Promise<void> {
-  const config = loadConfig(process.env);
-  const rt = await openRuntime(config);
-  const running = startWorkers(rt, stages);
-  let watcher: ReturnType<typeof watch> | null = null;
-  if (stages.includes("fetcher")) {
-    await syncFromRegistry(rt);
-    // Registry edits take effect without a restart.
-    watcher = watch(config.feedsFile, { persistent: false }, () => { syncFromRegistry(rt).catch((err) => rt.log.error({ err }, "schedule sync failed")); });
-  }
-  rt.log.info({ stages }, "workers started");
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => { rt.log.info({ signal }, "draining"); resolve(); };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
+async function serve(names: readonly StageName[]): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  await withRedis(config, async ({ config: withEndpoint }) => {
+    const running = await startStages(withEndpoint, log, names);
+    log.info({ stages: names }, "workers started");
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => { log.info({ signal }, "draining"); resolve(); };
+      process.once("SIGTERM", () => stop("SIGTERM"));
+      process.once("SIGINT", () => stop("SIGINT"));
+    });
+    const deadline = setTimeout(() => { log.error("shutdown deadline passed, exiting"); process.exit(1); }, SHUTDOWN_DEADLINE_MS);
+    await running.close();
+    clearTimeout(deadline);
   });
-  const deadline = setTimeout(() => { rt.log.error("shutdown deadline passed, exiting"); process.exit(1); }, SHUTDOWN_DEADLINE_MS);
-  watcher?.close();
-  await running.close();
-  await rt.close();
-  clearTimeout(deadline);
 }
 
-export const run = (_argv: string[]) => serve(STAGES);
+export const run = (_argv: string[]) => serve(STAGE_NAMES);
 
 export async function worker(argv: string[]): Promise<void> {
-  const stage = argv[0] as Stage;
-  if (!STAGES.includes(stage)) throw new CliError(`usage: regradar worker ${STAGES.join("|")}`);
+  const stage = argv[0] as StageName;
+  if (!STAGE_NAMES.includes(stage)) throw new CliError(`usage: regradar worker ${STAGE_NAMES.join("|")}`);
   await serve([stage]);
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
-import { loadConfig, type SearchQuery, type SearchResult } from "@regradar/shared";
+import { loadConfig } from "@regradar/shared";
+import { openStores, type SearchQuery, type SearchResult } from "@regradar/store";
 import { CliError, printJson } from "../cli-error.js";
-import { openStore } from "../runtime.js";
 
 /** "30d", "12h", "2w" or an ISO date, as an ISO timestamp. */
 export function parseSince(value: string, now: Date): string {
@@ -67,13 +67,12 @@ export function formatSearchResult(query: SearchQuery, result: SearchResult): st
 /** regradar search "<query>" [filters] [--json] */
 export async function search(argv: string[]): Promise<void> {
   const { query, json } = searchQueryFromArgs(argv);
-  const config = loadConfig(process.env);
-  const store = await openStore(config);
+  const stores = await openStores(loadConfig(), { articles: true });
   try {
-    const result = await store.search(query);
+    const result = await stores.articles.search(query);
     if (json) printJson(result);
     else process.stdout.write(`${formatSearchResult(query, result)}\n`);
   } finally {
-    await store.close();
+    await stores.close();
   }
 }

@@ -1,12 +1,12 @@
 import { parseArgs } from "node:util";
-import { loadConfig } from "@regradar/shared";
+import { loadConfig, openHttpClient, type Config } from "@regradar/shared";
 import {
-  createSubscription, listSubscriptions, removeSubscription, SubscriptionValidationError, testSubscription,
-  type SubscriptionSummary,
+  createSubscription, listSubscriptions, openChannels, removeSubscription, SubscriptionValidationError, testSubscription,
+  type SubscriptionsContext, type SubscriptionSummary,
 } from "@regradar/alerter";
+import { openStores } from "@regradar/store";
 import { CliError, printJson } from "../cli-error.js";
-import { openRuntime, type Runtime } from "../runtime.js";
-import { openAlertChannels, openSubscriptionStore, subscriptionsContext } from "../alerting.js";
+import { withRedis } from "../redis-context.js";
 
 const USAGE = `usage: regradar subscriptions add --name <n> --channel webhook|email|slack|telegram --target <url|address|chat>
          [--secret <s>] [--owner <contact>] [--query <text>] [--jurisdiction <CC>]... [--action <a>]... [--entity <name>]...
@@ -56,19 +56,16 @@ function describe(s: SubscriptionSummary): string {
     `  matches: ${filters}\n  deliveries: ${d.sent} sent, ${d.failed} failed, ${d.pending} pending; ${last}`;
 }
 
-async function withSubscriptions<T>(fn: (rt: Runtime, ctx: ReturnType<typeof subscriptionsContext>) => Promise<T>): Promise<T> {
-  const config = loadConfig(process.env);
-  const rt = await openRuntime(config);
-  try {
-    const store = await openSubscriptionStore(rt);
+/** The subscription store beside the configured index, with Redis for the matchers' cache version. */
+async function withSubscriptions<T>(fn: (ctx: SubscriptionsContext, config: Config) => Promise<T>): Promise<T> {
+  return withRedis(loadConfig(), async ({ config, redis }) => {
+    const stores = await openStores(config, { subscriptions: true });
     try {
-      return await fn(rt, subscriptionsContext(rt, store));
+      return await fn({ subscriptions: stores.subscriptions, redis, prefix: config.queuePrefix }, config);
     } finally {
-      await store.close();
+      await stores.close();
     }
-  } finally {
-    await rt.close();
-  }
+  });
 }
 
 /** regradar subscriptions add|list|remove|test (DESIGN.md contract 5). */
@@ -83,7 +80,7 @@ export async function subscriptions(argv: string[]): Promise<void> {
   switch (sub) {
     case "add": {
       const { input, json } = subscriptionInputFromArgs(rest);
-      const created = await withSubscriptions(async (_rt, ctx) => {
+      const created = await withSubscriptions(async (ctx) => {
         try {
           return await createSubscription(ctx, input);
         } catch (err) {
@@ -97,14 +94,14 @@ export async function subscriptions(argv: string[]): Promise<void> {
       return;
     }
     case "list": {
-      const list = await withSubscriptions((_rt, ctx) => listSubscriptions(ctx));
+      const list = await withSubscriptions((ctx) => listSubscriptions(ctx));
       if (jsonFlag) printJson(list);
       else process.stdout.write(list.length ? `${list.map(describe).join("\n\n")}\n` : "no subscriptions\n");
       return;
     }
     case "remove": {
       const id = idArg();
-      const removed = await withSubscriptions((_rt, ctx) => removeSubscription(ctx, id));
+      const removed = await withSubscriptions((ctx) => removeSubscription(ctx, id));
       if (!removed) throw new CliError(`no subscription ${id}`, 1);
       if (jsonFlag) printJson({ removed: id });
       else process.stdout.write(`removed ${id}\n`);
@@ -112,12 +109,14 @@ export async function subscriptions(argv: string[]): Promise<void> {
     }
     case "test": {
       const id = idArg();
-      const outcome = await withSubscriptions(async (rt, ctx) => {
-        const channels = openAlertChannels(rt);
+      const outcome = await withSubscriptions(async (ctx, config) => {
+        const http = openHttpClient(config);
+        const channels = openChannels(config, http);
         try {
           return await testSubscription({ ...ctx, send: channels.send }, id);
         } finally {
-          channels.email.close();
+          channels.close();
+          await http.close();
         }
       });
       if (!outcome) throw new CliError(`no subscription ${id}`, 1);

@@ -1,7 +1,6 @@
-import type { HttpClient } from "@regradar/shared";
+import type { Config, HttpClient, Subscription } from "@regradar/shared";
 import type { AlertMessage } from "../alert-message.js";
-import type { Subscription } from "../subscription.js";
-import type { EmailSender } from "./email.js";
+import { createEmailSender, type EmailSender } from "./email.js";
 import { sendSlack } from "./slack.js";
 import { sendTelegram, type TelegramConfig } from "./telegram.js";
 import { sendWebhook } from "./webhook.js";
@@ -26,4 +25,11 @@ export function createChannels(deps: { http: HttpClient; email: EmailSender; tel
       case "email": return deps.email.send(sub.target, message);
     }
   };
+}
+
+/** Every channel as configured: the composition roots' one way to build them (the alerter, `subscriptions test`, the API). */
+export function openChannels(config: Config, http: HttpClient): { send: SendAlert; close(): void } {
+  const a = config.alerts;
+  const email = createEmailSender({ smtpUrl: a.smtpUrl, from: a.smtpFrom, publicUrl: a.publicUrl });
+  return { send: createChannels({ http, email, telegram: { apiBase: a.telegramApiBase, botToken: a.telegramBotToken } }), close: () => email.close() };
 }

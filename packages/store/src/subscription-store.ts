@@ -1,4 +1,4 @@
-import type { Subscription } from "./subscription.js";
+import type { Subscription } from "@regradar/shared";
 
 /** One (subscription, article) pair that alerted: recorded once, ever. */
 export interface AlertRecord {
@@ -75,6 +75,3 @@ export interface SubscriptionStore {
   deliveryStats(): Promise<Map<string, DeliveryStats>>;
   close(): Promise<void>;
 }
-
-export const instantDeliveryId = (subscriptionId: string, articleId: string) => `instant-${subscriptionId}-${articleId}`;
-export const digestDeliveryId = (subscriptionId: string, windowEnd: Date) => `digest-${subscriptionId}-${Math.floor(windowEnd.getTime() / 1000)}`;

@@ -1,15 +1,15 @@
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Client, errors, type estypes } from "@elastic/elasticsearch";
+import { hammingDistance, simhashBands, type StoredArticle } from "@regradar/shared";
 import {
-  analyzeTerms, hammingDistance, parseSearchText, simhashBands, DEFAULT_SEARCH_LIMIT, FACET_FIELDS, FACET_SIZE,
-  type FacetField, type QueryClause, type SearchQuery, type SearchResult, type StoredArticle,
-} from "@regradar/shared";
-import { contentFingerprint, type ArticleStore, type UpsertDocument, type UpsertOutcome } from "./article-store.js";
-import { highlightFragments, matcherFor } from "./highlight.js";
+  analyzeTerms, parseSearchText, DEFAULT_SEARCH_LIMIT, FACET_FIELDS, FACET_SIZE,
+  type FacetField, type QueryClause, type SearchQuery, type SearchResult,
+} from "../search/query-language.js";
+import { contentFingerprint, type ArticleStore, type UpsertDocument, type UpsertOutcome } from "../article-store.js";
+import { highlightFragments, matcherFor } from "../search/highlight.js";
 
 export interface ElasticsearchStoreOptions {
-  url: string;
   /** The alias every read and write goes through; the index behind it is `<alias>-v<N>`. */
   index: string;
   /** Retries of 429/5xx bulk items and requests (default 4), after baseDelayMs, doubling (default 200). */
@@ -147,7 +147,7 @@ export class ElasticsearchArticleStore implements ArticleStore {
 
   constructor(
     private readonly client: Client,
-    private readonly opts: Omit<ElasticsearchStoreOptions, "url"> & { ownsClient: boolean },
+    private readonly opts: ElasticsearchStoreOptions,
   ) {
     this.alias = opts.index;
     this.retries = opts.retry?.attempts ?? DEFAULT_RETRIES;
@@ -423,11 +423,7 @@ export class ElasticsearchArticleStore implements ArticleStore {
 
   async close(): Promise<void> {
     if (this.refreshTimer) { clearTimeout(this.refreshTimer); this.refreshTimer = null; }
-    try {
-      await this.refresh();
-    } finally {
-      if (this.opts.ownsClient) await this.client.close();
-    }
+    await this.refresh();
   }
 
   /** Deletes the index and template behind this alias: for tests and benchmarks. */
@@ -455,14 +451,4 @@ function clauseQuery(c: QueryClause): estypes.QueryDslQueryContainer {
   const actions = [...new Set(alternatives.flatMap((x) => (x.action ? [x.action] : [])))];
   const byAction = actions.length ? [{ constant_score: { filter: { terms: { actions } }, boost: 0 } }] : [];
   return { bool: { should: [...phrases, ...byAction], minimum_should_match: 1 } };
-}
-
-
-/**
- * A store over `opts.index` (an alias). Pass a client to share one; otherwise the store owns its client
- * and closes it. Call init() before use.
- */
-export function openElasticsearchStore(opts: ElasticsearchStoreOptions, client?: Client): ElasticsearchArticleStore {
-  const { url, ...rest } = opts;
-  return new ElasticsearchArticleStore(client ?? new Client({ node: url, requestTimeout: 60_000 }), { ...rest, ownsClient: !client });
 }

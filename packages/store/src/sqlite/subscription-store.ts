@@ -1,7 +1,6 @@
 import type Database from "better-sqlite3";
-import { hammingDistance, simhashBands } from "@regradar/shared";
-import type { Subscription } from "./subscription.js";
-import type { AlertRecord, DeliveryRecord, DeliveryStats, DeliveryUpdate, RecordOutcome, SubscriptionStore } from "./subscription-store.js";
+import { hammingDistance, simhashBands, type Subscription } from "@regradar/shared";
+import type { AlertRecord, DeliveryRecord, DeliveryStats, DeliveryUpdate, RecordOutcome, SubscriptionStore } from "../subscription-store.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS subscriptions (id TEXT PRIMARY KEY, doc TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -45,11 +44,11 @@ const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
   status: r.status as DeliveryRecord["status"], attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at, sentAt: r.sent_at,
 });
 
-/** Subscription tables in the SQLite file of the index (`SqliteArticleStore.database`). */
+/** Subscription tables in the SQLite file of the index. */
 export class SqliteSubscriptionStore implements SubscriptionStore {
   readonly kind = "sqlite" as const;
 
-  /** The database belongs to the article store, which closes it. */
+  /** The database belongs to whoever opened it (the composition root), which closes it. */
   constructor(private readonly db: Database.Database) {}
 
   async init(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { QueryClause } from "@regradar/shared";
+import type { QueryClause } from "./query-language.js";
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const isCjk = (t: string) => /^[\p{Script=Han}\p{Script=Hiragana}]$/u.test(t);

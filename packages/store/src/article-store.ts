@@ -1,4 +1,5 @@
-import type { ArticleDocument, SearchQuery, SearchResult, StoredArticle } from "@regradar/shared";
+import type { ArticleDocument, StoredArticle } from "@regradar/shared";
+import type { SearchQuery, SearchResult } from "./search/query-language.js";
 
 export interface UpsertOutcome {
   /** Ids stored for the first time. */

@@ -1,12 +1,11 @@
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { hammingDistance, simhashBands, type StoredArticle } from "@regradar/shared";
 import {
-  analyzeTerms, hammingDistance, parseSearchText, simhashBands, DEFAULT_SEARCH_LIMIT, FACET_FIELDS, FACET_SIZE,
-  type FacetField, type QueryClause, type SearchQuery, type SearchResult, type StoredArticle,
-} from "@regradar/shared";
-import { contentFingerprint, type ArticleStore, type UpsertDocument, type UpsertOutcome } from "./article-store.js";
-import { highlightFragments, matcherFor } from "./highlight.js";
+  analyzeTerms, parseSearchText, DEFAULT_SEARCH_LIMIT, FACET_FIELDS, FACET_SIZE,
+  type FacetField, type QueryClause, type SearchQuery, type SearchResult,
+} from "../search/query-language.js";
+import { contentFingerprint, type ArticleStore, type UpsertDocument, type UpsertOutcome } from "../article-store.js";
+import { highlightFragments, matcherFor } from "../search/highlight.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS articles (
@@ -84,15 +83,9 @@ function textConditions(clauses: QueryClause[]): { where: string[]; params: unkn
 /** The embedded single-machine index: one SQLite file, WAL, FTS5. */
 export class SqliteArticleStore implements ArticleStore {
   readonly kind = "sqlite" as const;
-  private db: Database.Database;
 
-  constructor(file: string) {
-    if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("busy_timeout = 5000");
-  }
+  /** The database belongs to whoever opened it (the composition root), which closes it. */
+  constructor(private readonly db: Database.Database) {}
 
   async init(): Promise<void> {
     this.db.exec(SCHEMA);
@@ -231,12 +224,5 @@ export class SqliteArticleStore implements ArticleStore {
 
   async refresh(): Promise<void> {}
 
-  async close(): Promise<void> {
-    if (this.db.open) this.db.close();
-  }
-
-  /** The underlying database, for stores that keep their own tables beside the index (subscriptions). */
-  get database(): Database.Database {
-    return this.db;
-  }
+  async close(): Promise<void> {}
 }

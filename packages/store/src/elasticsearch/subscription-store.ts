@@ -1,10 +1,8 @@
 import { Client, errors, type estypes } from "@elastic/elasticsearch";
-import { hammingDistance, simhashBands } from "@regradar/shared";
-import type { Subscription } from "./subscription.js";
-import type { AlertRecord, DeliveryRecord, DeliveryStats, DeliveryUpdate, RecordOutcome, SubscriptionStore } from "./subscription-store.js";
+import { hammingDistance, simhashBands, type Subscription } from "@regradar/shared";
+import type { AlertRecord, DeliveryRecord, DeliveryStats, DeliveryUpdate, RecordOutcome, SubscriptionStore } from "../subscription-store.js";
 
 export interface ElasticsearchSubscriptionStoreOptions {
-  url: string;
   /** Index names; tests pass unique ones. */
   subscriptionsIndex?: string;
   alertsIndex?: string;
@@ -56,7 +54,8 @@ export class ElasticsearchSubscriptionStore implements SubscriptionStore {
   /** Alert records written by this process since the last refresh (others' become visible within a second). */
   private alertsWritten = false;
 
-  constructor(private readonly client: Client, opts: Omit<ElasticsearchSubscriptionStoreOptions, "url"> = {}, private readonly ownsClient = false) {
+  /** The client belongs to the composition root, which closes it. */
+  constructor(private readonly client: Client, opts: ElasticsearchSubscriptionStoreOptions = {}) {
     this.subscriptionsIndex = opts.subscriptionsIndex ?? "regradar-subscriptions";
     this.alertsIndex = opts.alertsIndex ?? "regradar-alerts";
     this.deliveriesIndex = opts.deliveriesIndex ?? "regradar-deliveries";
@@ -273,9 +272,7 @@ export class ElasticsearchSubscriptionStore implements SubscriptionStore {
     }));
   }
 
-  async close(): Promise<void> {
-    if (this.ownsClient) await this.client.close();
-  }
+  async close(): Promise<void> {}
 
   /** Deletes the three indices (tests). */
   async drop(): Promise<void> {
@@ -287,13 +284,7 @@ export class ElasticsearchSubscriptionStore implements SubscriptionStore {
  * The indices beside an article index: `regradar-articles` -> `regradar-subscriptions`,
  * `regradar-alerts`, `regradar-deliveries` (any other name gets the suffixes appended).
  */
-export function subscriptionIndicesFor(articleIndex: string): Required<Omit<ElasticsearchSubscriptionStoreOptions, "url">> {
+export function subscriptionIndicesFor(articleIndex: string): Required<ElasticsearchSubscriptionStoreOptions> {
   const base = articleIndex.replace(/-articles$/, "");
   return { subscriptionsIndex: `${base}-subscriptions`, alertsIndex: `${base}-alerts`, deliveriesIndex: `${base}-deliveries` };
-}
-
-/** A store that owns its client and closes it. Call init() before use. */
-export function openElasticsearchSubscriptionStore(opts: ElasticsearchSubscriptionStoreOptions, client?: Client): ElasticsearchSubscriptionStore {
-  const own = !client;
-  return new ElasticsearchSubscriptionStore(client ?? new Client({ node: opts.url, requestTimeout: 30_000 }), opts, own);
 }

@@ -1,4 +1,4 @@
-import type { Action, Entity } from "./domain.js";
+import type { Action, Entity } from "@regradar/shared";
 
 /** One search contract, implemented by every store (SQLite and Elasticsearch). */
 export interface SearchQuery {

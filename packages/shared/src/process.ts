@@ -1,0 +1,39 @@
+import type { Redis } from "ioredis";
+import type { Config } from "./config.js";
+import { createHttpClient, type HttpClient } from "./http/index.js";
+import type { Logger } from "./logger.js";
+import { openQueues, type Queues } from "./queues.js";
+import { createRedisConnection } from "./redis.js";
+import type { Resources, StageName } from "./stage.js";
+import type { StageWiring } from "./worker.js";
+
+/** The guarded HTTP client every fetching stage uses, from the one parsed config. */
+export function openHttpClient(config: Config): HttpClient {
+  return createHttpClient({
+    allowHosts: config.allowHosts,
+    userAgent: config.http.userAgent,
+    maxBodyBytes: config.http.maxBodyBytes,
+    totalTimeoutMs: config.http.timeoutMs,
+  });
+}
+
+export interface StageBase {
+  redis: Redis;
+  queues: Queues;
+  wiring: StageWiring;
+}
+
+/**
+ * What every stage's composition root opens first: its Redis connection (worker role: waits for
+ * Redis to come back), the queue catalog's handles, and the wiring its workers share.
+ */
+export function openStageBase(config: Config, stage: StageName, log: Logger, resources: Resources): StageBase {
+  if (!config.redisUrl) throw new Error(`${stage}: REDIS_URL is not set`);
+  const redis = resources.add("redis", createRedisConnection(config.redisUrl, "worker"), (r) => r.quit());
+  const queueSettings = { deliveryBackoffMs: config.alerts.backoffMs };
+  const queues = resources.add("queues", openQueues(redis, config.queuePrefix, queueSettings), (q) => q.close());
+  return {
+    redis, queues,
+    wiring: { connection: redis, redis, prefix: config.queuePrefix, lockMs: config.workers.lockMs, log: log.child({ stage }), queueSettings },
+  };
+}

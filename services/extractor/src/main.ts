@@ -1,0 +1,14 @@
+import { composeStage, openHttpClient, openStageBase, type Config, type Logger, type Stage } from "@regradar/shared";
+import { createExtractorStage } from "./stage.js";
+
+/** The extractor's composition root: Redis, the queues and the guarded HTTP client; no store. */
+export function startExtractor(config: Config, log: Logger): Promise<Stage> {
+  return composeStage(log, (resources) => {
+    const { queues, wiring } = openStageBase(config, "extractor", log, resources);
+    return createExtractorStage({
+      ...wiring, queues,
+      http: resources.add("http client", openHttpClient(config), (h) => h.close()),
+      concurrency: config.workers.concurrency,
+    });
+  });
+}

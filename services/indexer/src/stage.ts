@@ -1,0 +1,34 @@
+import { PermanentError, startStageWorker, workerStage, type QueueHandle, type Stage, type StageWiring } from "@regradar/shared";
+import type { ArticleStore } from "@regradar/store";
+import { indexArticles, type IndexOutcome } from "./index-articles.js";
+import { MicroBatcher } from "./micro-batcher.js";
+
+export interface IndexerPorts extends StageWiring {
+  queues: { alerts: QueueHandle<"alerts"> };
+  store: ArticleStore;
+  batchSize: number;
+}
+
+/** Hands the article to subscription matching; the job id makes a re-enqueue a no-op. */
+export const enqueueAlertMatching = (alerts: QueueHandle<"alerts">, articleId: string) =>
+  alerts.enqueue({ name: "match", data: { articleId }, jobId: `alert-${articleId}` });
+
+/** The indexer stage: documents (queue `index`) in batched upserts to the store, then alert matching (queue `alerts`). */
+export function createIndexerStage(p: IndexerPorts): Stage {
+  return workerStage("indexer", () => {
+    const batcher = new MicroBatcher<Parameters<typeof indexArticles>[0][number], IndexOutcome>(
+      (docs) => indexArticles(docs, p.store), p.batchSize, 50);
+    return [startStageWorker({
+      // Twice batchSize jobs are active at once: one batch is written while the next one fills.
+      ...p, queue: "index", concurrency: 2 * p.batchSize,
+      async handle(doc) {
+        const outcome = await batcher.add(doc);
+        if (outcome.status === "rejected") throw new PermanentError(`store rejected article ${doc.id}: ${outcome.reason}`, "rejected_by_store");
+        // "unchanged" too: a crash after the write but before this enqueue must not lose the alert;
+        // the alerter records each (subscription, article) pair once, so a repeat costs nothing.
+        await enqueueAlertMatching(p.queues.alerts, doc.id);
+        return outcome.status;
+      },
+    })];
+  });
+}
