@@ -3,7 +3,7 @@ import { Agent, request, type Dispatcher } from "undici";
 import { createAddressGuard } from "./address-guard.js";
 import { guardedConnector, precheckHost } from "./guarded-connection.js";
 import { HttpFetchError } from "./http-fetch-error.js";
-import { discard, readBody } from "./response-body.js";
+import { readBody } from "./response-body.js";
 
 /** Resolves a host name to the addresses a connection may use. The default is the system resolver. */
 export type ResolveHost = (hostname: string) => Promise<Array<{ address: string; family: number }>>;

@@ -61,7 +61,7 @@ export async function readBody(res: Dispatcher.ResponseData, maxBytes: number, u
 }
 
 /** Drops a body unread; destroying it makes undici close the connection instead of reading on. */
-export function discard(body: Dispatcher.ResponseData["body"]): void {
+function discard(body: Dispatcher.ResponseData["body"]): void {
   body.on("error", () => {}); // the abort error destroy() emits is the intended outcome
   body.destroy();
 }
