@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@regradar/shared";
 
 /** What we remember about a feed between polls, durably in Redis (append-only). */
 export interface FeedState {
@@ -33,7 +33,7 @@ export interface FeedStateStore {
   forget(feedId: string): Promise<void>;
 }
 
-export function redisFeedStateStore(redis: Redis, prefix: string): FeedStateStore {
+export function redisFeedStateStore(redis: RedisClient, prefix: string): FeedStateStore {
   const stateKey = (id: string) => `${prefix}:feed:${id}:state`;
   const seenKey = (id: string) => `${prefix}:feed:${id}:seen`;
   return {
