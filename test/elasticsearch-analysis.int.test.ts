@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Client } from "@elastic/elasticsearch";
+import { Client, type estypes } from "@elastic/elasticsearch";
 import { afterAll, beforeAll } from "vitest";
 import { describe, expect, inject, test } from "./support/fixtures.js";
 
@@ -7,8 +7,6 @@ import { describe, expect, inject, test } from "./support/fixtures.js";
 // mapping behaves the same in tests and in production. Expected tokens are the ones Elastic's reference
 // documents for each analyzer and filter, or plain linguistic facts (火幣 is traditional for 火币).
 
-type Component = string | Record<string, unknown>;
-interface AnalyzeRequest { text: string; analyzer?: string; tokenizer?: Component; filter?: Component[]; char_filter?: Component[] }
 
 let client: Client;
 const indices: string[] = [];
@@ -19,7 +17,7 @@ afterAll(async () => {
   await client.close();
 });
 
-async function tokens(request: AnalyzeRequest, index?: string): Promise<string[]> {
+async function tokens(request: estypes.IndicesAnalyzeRequest, index?: string): Promise<string[]> {
   const res = await client.indices.analyze({ index, ...request });
   return (res.tokens ?? []).map((t) => t.token);
 }
@@ -95,7 +93,7 @@ describe("analysis-common names on the test node", () => {
 
 describe("analysis-icu names on the test node", () => {
   test("icu_transform Traditional-Simplified folds 火幣 to 火币 (and dir reverse goes back)", async () => {
-    const toSimplified = { type: "icu_transform", id: "Traditional-Simplified" };
+    const toSimplified = { type: "icu_transform", id: "Traditional-Simplified" } as const;
     expect(await tokens({ tokenizer: "keyword", filter: [toSimplified], text: "火幣" })).toEqual(["火币"]);
     expect(await tokens({ tokenizer: "keyword", filter: [toSimplified], text: "比特幣交易所" })).toEqual(["比特币交易所"]);
     expect(await tokens({ tokenizer: "keyword", filter: [{ ...toSimplified, dir: "reverse" }], text: "火币" })).toEqual(["火幣"]);
@@ -146,7 +144,7 @@ describe("the names work in index mappings, as RegRadar's store will use them", 
   });
 });
 
-async function indexWith(analysis: Record<string, unknown>, properties: Record<string, unknown> = {}): Promise<string> {
+async function indexWith(analysis: estypes.IndicesIndexSettingsAnalysis, properties: Record<string, estypes.MappingProperty> = {}): Promise<string> {
   const index = `rr-analysis-${randomUUID().slice(0, 8)}`;
   indices.push(index);
   await client.indices.create({ index, settings: { number_of_replicas: 0, analysis }, mappings: { properties } });

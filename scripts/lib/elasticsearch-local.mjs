@@ -13,8 +13,9 @@
 // and the analysis-icu plugin over Lucene's own analysis jars (scripts/es-node/regradar/analysis/), under
 // Elastic's names and parameters: analyzers english, cjk; filters asciifolding, cjk_width, cjk_bigram,
 // porter_stem, kstem, stemmer (English languages), snowball, icu_folding, icu_normalizer, icu_transform;
-// char filter icu_normalizer; tokenizer icu_tokenizer. Core already has standard, stop (with `_english_`),
-// lowercase, keyword, whitespace, simple.
+// char filter icu_normalizer; tokenizers keyword, whitespace, icu_tokenizer. The server itself has the
+// standard tokenizer, the stop (`_english_` and other lists) and lowercase filters, and the standard,
+// simple, stop, keyword and whitespace analyzers.
 //
 // What the node still lacks (modules that are not on Maven Central): `GET /` (so `client.info()` and
 // `client.ping()` fail: use `cluster.health`), the rest of analysis-common (other languages, synonyms,
