@@ -46,10 +46,39 @@ describe("decodeBody (xml)", () => {
 
   it("falls back to UTF-8, then windows-1252 for invalid UTF-8, and never throws on unknown labels", () => {
     expect(decodeBody(Buffer.from(`<a>${zh}</a>`), { kind: "xml" })).toEqual({ text: `<a>${zh}</a>`, encoding: "utf-8" });
-    expect(decodeBody(new Uint8Array([0x3c, 0x61, 0x3e, 0xe9, 0x3c, 0x2f, 0x61, 0x3e]), { kind: "xml" })).toEqual({ text: "<a>é</a>", encoding: "windows-1252" });
+    expect(decodeBody(new Uint8Array([0x3c, 0x61, 0x3e, 0xe9, 0x3c, 0x2f, 0x61, 0x3e]), { kind: "xml" })).toEqual({
+      text: "<a>é</a>", encoding: "windows-1252", charsetProblem: { kind: "undeclared", declared: null, replacements: 0 },
+    });
     const unknown = decodeBody(Buffer.from(`<?xml version="1.0" encoding="x-klingon"?><a>ok ${zh}</a>`), { kind: "xml", contentType: "text/xml; charset=bogus" });
     expect(unknown.encoding).toBe("utf-8");
     expect(unknown.text).toContain(zh);
+  });
+});
+
+describe("decodeBody: bytes that do not fit their label", () => {
+  const news = "中国人民银行宣布对加密货币交易所进行监管，要求立即停止交易。".repeat(3);
+
+  it("re-detects a GBK feed labelled UTF-8 by HTTP and says so", () => {
+    const out = decodeBody(bytes(`<?xml version="1.0"?><a>${news}</a>`, "gb18030"), { kind: "xml", contentType: "text/xml; charset=utf-8" });
+    expect(out.text).toContain(news);
+    expect(out).toMatchObject({ encoding: "gb18030", charsetProblem: { kind: "redetected", declared: "utf-8" } });
+  });
+
+  it("keeps an authoritative UTF-8 label with a few bad bytes, replacing them and counting them", () => {
+    const raw = Buffer.concat([Buffer.from(`<a>${news}`), Buffer.from([0xe4, 0xb8]), Buffer.from("</a>")]);
+    const out = decodeBody(raw, { kind: "xml", contentType: "application/rss+xml; charset=utf-8" });
+    expect(out.text).toBe(`<a>${news}\uFFFD</a>`);
+    expect(out.charsetProblem).toEqual({ kind: "replaced", declared: "utf-8", replacements: 1 });
+  });
+
+  it("flags UTF-8 bytes under a Latin-1 label without overriding the label", () => {
+    const out = decodeBody(Buffer.from(`<?xml version="1.0" encoding="iso-8859-1"?><a>café</a>`), { kind: "xml" });
+    expect(out.text).toContain("cafÃ©");
+    expect(out.charsetProblem).toEqual({ kind: "suspect", declared: "windows-1252", replacements: 0 });
+  });
+
+  it("reports nothing for a correctly labelled body", () => {
+    expect(decodeBody(bytes(`<?xml version="1.0" encoding="gbk"?><a>${news}</a>`, "gb18030"), { kind: "xml" }).charsetProblem).toBeUndefined();
   });
 });
 
