@@ -154,7 +154,9 @@ const BARE_GT = "\ue002";
 
 function markBareText(html: string): string {
   const cleaned = html.replace(/[\ue000-\ue002]/g, "");
-  return cleaned.replace(/(<[a-zA-Z/!?][^<>]*>)|<>|<|>|&/g, (all: string, tag: string | undefined, offset: number) => {
+  // A comment passes whole: a tag inside one ("<!-- <script> -->") must not split it, or its "-->"
+  // would be escaped and the comment would swallow the rest of the content.
+  return cleaned.replace(/(<!--[\s\S]*?-->|<[a-zA-Z/!?][^<>]*>)|<>|<|>|&/g, (all: string, tag: string | undefined, offset: number) => {
     if (tag) return tag;
     // "<>" is SGML's empty tag: it marks nothing up and reads as nothing.
     if (all === "<>") return "";
