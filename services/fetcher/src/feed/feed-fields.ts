@@ -14,6 +14,23 @@ export interface Ctx {
   format: Format;
   /** Atom 1.0 unwraps the xhtml div; Atom 0.3 keeps it. */
   atom10?: boolean;
+  /** Indexes of items left without a link because every link they had was a script or data URL. */
+  unsafeLinkItems?: number[];
+}
+
+/**
+ * Records an item whose link was dropped as unsafe, so the fetcher can say `unsafe_link` rather
+ * than "no link". Only the item's own link elements count (link, atom:link, a permalink guid, href).
+ */
+export function noteUnsafeLink(el: XmlElement, index: number, link: string | null, ctx: Ctx): void {
+  if (link !== null || !ctx.unsafeLinkItems) return;
+  const candidates = [
+    el.nattrs["href"],
+    ...childElements(el).flatMap((c) =>
+      c.local === "link" ? [c.nattrs["href"] ?? textOf(c)] : c.local === "guid" ? [textOf(c)] : [],
+    ),
+  ];
+  if (candidates.some((v) => v !== undefined && isUnsafeUrl(v))) ctx.unsafeLinkItems.push(index);
 }
 
 /** Matches an element by canonical key; "atom:x" also matches an unqualified x in Atom documents. */

@@ -1,12 +1,16 @@
-import { decodeBody, mapC1ToWindows1252 } from "@regradar/shared/text-decoding";
+import { decodeBody, mapC1ToWindows1252, type CharsetProblem } from "@regradar/shared/text-decoding";
+import { applyCaps, noTruncations, type FeedCaps, type Truncations } from "./apply-caps.js";
 import type { Ctx, Format } from "./feed-fields.js";
 import { FeedParseError, type ParsedFeed } from "./feed-types.js";
 import { readAtom } from "./read-atom.js";
 import { readCdf } from "./read-cdf.js";
 import { readRss } from "./read-rss.js";
-import { XmlTreeError, parseXml, type XmlElement } from "./xml-tree.js";
+import { XmlTreeError, parseXml, type XmlElement, type XmlRepair } from "./xml-tree.js";
 
 export * from "./feed-types.js";
+export { DEFAULT_FEED_CAPS, type FeedCaps, type Truncations } from "./apply-caps.js";
+export type { CharsetProblem } from "@regradar/shared/text-decoding";
+export type { XmlRepair } from "./xml-tree.js";
 
 export interface ParseFeedOptions {
   contentType?: string | null;
@@ -15,26 +19,73 @@ export interface ParseFeedOptions {
 }
 
 /**
+ * What parsing had to do that a reader of the result cannot see: the fetcher's account of a feed's
+ * health. Kept apart from ParsedFeed, whose JSON is the `regradar feed parse` contract.
+ */
+export interface FeedDiagnostics {
+  /** The encoding the bytes were read in (null when the input was already text). */
+  encoding: string | null;
+  /** Bytes that did not fit their declared encoding, or declared none. */
+  charset: CharsetProblem | null;
+  /** What the lenient XML reader repaired; empty for a well-formed document. */
+  repairs: XmlRepair[];
+  /** Items (by index in the result) whose only links were javascript:/data:-style URLs, dropped as unsafe. */
+  unsafeLinkItems: number[];
+  /** Fields and items cut to the caps. */
+  truncated: Truncations;
+}
+
+export interface ParsedFeedWithDiagnostics {
+  feed: ParsedFeed;
+  diagnostics: FeedDiagnostics;
+}
+
+/**
  * Parses RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and CDF into RegRadar's feed shape. Pure: bytes in, value
  * out. rss-parser's asynchronous xml2js path drops namespaces, xml:base and Atom content types, so
  * the document is read with a lenient namespace-aware reader and mapped with feedparser's rules.
  */
 export function parseFeed(input: Uint8Array | string, opts: ParseFeedOptions = {}): ParsedFeed {
-  const text =
+  return parseFeedWithDiagnostics(input, opts).feed;
+}
+
+/** parseFeed, also reporting what was repaired, re-decoded, dropped or (with `caps`) cut. */
+export function parseFeedWithDiagnostics(
+  input: Uint8Array | string,
+  opts: ParseFeedOptions & { caps?: FeedCaps } = {},
+): ParsedFeedWithDiagnostics {
+  const decoded =
     typeof input === "string"
-      ? input.replace(/^\uFEFF/, "")
-      : decodeBody(input, { contentType: opts.contentType ?? null, kind: "xml" }).text;
-  let root: XmlElement;
+      ? { text: input.replace(/^\uFEFF/, ""), encoding: null, charsetProblem: undefined }
+      : decodeBody(input, { contentType: opts.contentType ?? null, kind: "xml" });
+  let doc;
   try {
-    root = parseXml(mapC1ToWindows1252(text), validBase(opts.url));
+    doc = parseXml(mapC1ToWindows1252(decoded.text), validBase(opts.url));
   } catch (err) {
     if (err instanceof XmlTreeError) throw new FeedParseError(err.reason, err.message);
     throw err;
   }
+  const root = doc.root;
   const format = detectFormat(root);
   if (!format) throw new FeedParseError("not_a_feed", `root element <${root.qname}> is not a feed`);
-  const ctx: Ctx = { format, atom10: format === "atom" && root.ns.toLowerCase().startsWith("http://www.w3.org/2005/atom") };
-  return format === "atom" ? readAtom(root, ctx) : format === "cdf" ? readCdf(root, ctx) : readRss(root, ctx);
+  const ctx: Ctx = {
+    format,
+    atom10: format === "atom" && root.ns.toLowerCase().startsWith("http://www.w3.org/2005/atom"),
+    unsafeLinkItems: [],
+  };
+  const mapped = format === "atom" ? readAtom(root, ctx) : format === "cdf" ? readCdf(root, ctx) : readRss(root, ctx);
+  const truncated = noTruncations();
+  const feed = opts.caps ? applyCaps(mapped, opts.caps, truncated) : mapped;
+  return {
+    feed,
+    diagnostics: {
+      encoding: decoded.encoding,
+      charset: decoded.charsetProblem ?? null,
+      repairs: [...doc.repairs],
+      unsafeLinkItems: ctx.unsafeLinkItems!.filter((i) => i < feed.items.length),
+      truncated,
+    },
+  };
 }
 
 function validBase(url: string | null | undefined): string | null {

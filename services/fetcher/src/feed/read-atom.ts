@@ -1,5 +1,5 @@
 import {
-  asHtml, atomAlternate, atomLinks, dateOf, fieldHtml, fieldText, idOf, kid, kids, langOf, matches, personOf, plain,
+  asHtml, atomAlternate, atomLinks, dateOf, fieldHtml, fieldText, idOf, kid, kids, langOf, matches, noteUnsafeLink, personOf, plain,
   readConstruct, safeText, textLike, trimmed, unique, type Ctx,
 } from "./feed-fields.js";
 import type { ParsedFeed, ParsedFeedItem } from "./feed-types.js";
@@ -27,21 +27,23 @@ export function readAtom(root: XmlElement, ctx: Ctx): ParsedFeed {
     updated:
       dateOf(root, ["atom:updated", "atom:modified", "dc:date", "dcterms:modified"], ctx) ??
       dateOf(root, ["atom:published", "atom:issued", "dcterms:issued"], ctx),
-    items: entries.map((e) => readAtomEntry(e, ctx)),
+    items: entries.map((e, index) => readAtomEntry(e, index, ctx)),
   };
 }
 
-function readAtomEntry(e: XmlElement, ctx: Ctx): ParsedFeedItem {
+function readAtomEntry(e: XmlElement, index: number, ctx: Ctx): ParsedFeedItem {
   const links = atomLinks(e, ctx);
   const published = dateOf(e, ["atom:published", "atom:issued", "dcterms:issued"], ctx);
   const contentEl =
     kids(e, "atom:content", ctx).find((c) => c.nattrs["src"] === undefined) ?? kid(e, ["content:encoded", "xhtml:body"], ctx);
   const content = contentEl ? asHtml(readConstruct(contentEl, ctx, contentEl.key !== "atom:content")) : null;
   const summaryEl = kid(e, ["atom:summary", "dc:description"], ctx);
+  const link = atomAlternate(e, ctx);
+  noteUnsafeLink(e, index, link, ctx);
   return {
     id: safeText(idOf(kid(e, ["atom:id"], ctx))),
     title: fieldText(e, ["atom:title", "dc:title"], ctx),
-    link: atomAlternate(e, ctx),
+    link,
     summary: summaryEl ? asHtml(readConstruct(summaryEl, ctx, false)) : contentEl && textLike(contentEl) ? content : null,
     content,
     published,

@@ -1,4 +1,4 @@
-import { fieldHtml, fieldText, langOf, resolved, type Ctx } from "./feed-fields.js";
+import { fieldHtml, fieldText, langOf, noteUnsafeLink, resolved, type Ctx } from "./feed-fields.js";
 import type { ParsedFeed } from "./feed-types.js";
 import { parseFeedDate } from "./parse-date.js";
 import { childElements, type XmlElement } from "./xml-tree.js";
@@ -19,12 +19,14 @@ export function readCdf(root: XmlElement, ctx: Ctx): ParsedFeed {
     description: fieldHtml(root, ["abstract", "description"], ctx, false),
     language: langOf(root.lang),
     updated: parseFeedDate(root.nattrs["lastmod"]),
-    items: items.map((i) => {
+    items: items.map((i, index) => {
       const updated = parseFeedDate(i.nattrs["lastmod"]);
+      const link = resolved(i.nattrs["href"] ?? null, i.base);
+      noteUnsafeLink(i, index, link, ctx);
       return {
         id: null,
         title: fieldText(i, ["title"], ctx),
-        link: resolved(i.nattrs["href"] ?? null, i.base),
+        link,
         summary: fieldHtml(i, ["abstract", "description"], ctx, false),
         content: null,
         published: null,

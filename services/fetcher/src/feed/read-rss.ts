@@ -1,6 +1,6 @@
 import {
   asHtml, atomAlternate, atomLinks, dateOf, fieldHtml, fieldText, idOf, kid, kids, langOf, lengthOf, personOf, plain,
-  readConstruct, resolved, safeText, textLike, textOrMarkup, trimmed, unique, type Ctx,
+  noteUnsafeLink, readConstruct, resolved, safeText, textLike, textOrMarkup, trimmed, unique, type Ctx,
 } from "./feed-fields.js";
 import type { ParsedFeed, ParsedFeedItem } from "./feed-types.js";
 import { textOf, type XmlElement } from "./xml-tree.js";
@@ -27,11 +27,11 @@ export function readRss(root: XmlElement, ctx: Ctx): ParsedFeed {
     updated:
       dateOf(channel, ["lastbuilddate", "dc:date", "dcterms:modified", "atom:updated"], ctx) ??
       dateOf(channel, ["pubdate", "dcterms:issued"], ctx),
-    items: items.map((i) => readRssItem(i, ctx)),
+    items: items.map((i, index) => readRssItem(i, index, ctx)),
   };
 }
 
-function readRssItem(item: XmlElement, ctx: Ctx): ParsedFeedItem {
+function readRssItem(item: XmlElement, index: number, ctx: Ctx): ParsedFeedItem {
   const guidEl = kid(item, ["guid"], ctx);
   // feedparser: a guid is the link (and is resolved like one) unless isPermaLink says otherwise.
   const guidIsLink = !!guidEl && (guidEl.nattrs["ispermalink"] ?? "true").trim().toLowerCase() === "true";
@@ -43,10 +43,12 @@ function readRssItem(item: XmlElement, ctx: Ctx): ParsedFeedItem {
   const contentEl = kid(item, ["content:encoded", "xhtml:body", "body", "fullitem", "atom:content"], ctx) ?? descriptions[1] ?? null;
   const summaryEl = descriptions[0] ?? kid(item, ["dc:description", "atom:summary", "itunes:summary"], ctx);
   const content = contentEl ? asHtml(readConstruct(contentEl, ctx, true)) : null;
+  const link = rssLink(item, ctx) ?? atomAlternate(item, ctx) ?? permalink;
+  noteUnsafeLink(item, index, link, ctx);
   return {
     id: safeText(guid ?? about ?? null),
     title: fieldText(item, ["title", "dc:title", "atom:title"], ctx),
-    link: rssLink(item, ctx) ?? atomAlternate(item, ctx) ?? permalink,
+    link,
     summary: summaryEl ? asHtml(readConstruct(summaryEl, ctx, true)) : contentEl && textLike(contentEl) ? content : null,
     content,
     published,
