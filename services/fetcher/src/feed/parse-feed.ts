@@ -98,7 +98,14 @@ function detectFormat(root: XmlElement): Format | null {
   if (root.local === "rss") return "rss";
   if (root.key === "rdf:rdf" || root.local === "rdf") return "rdf";
   if (root.local === "feed") return "atom";
-  // A bare <channel> root is CDF when it carries CDF's HREF attribute, else a headless RSS channel.
-  if (root.local === "channel") return root.nattrs["href"] !== undefined ? "cdf" : "rss";
+  // A bare <channel> root is CDF when anything in it speaks CDF, else a headless RSS channel.
+  if (root.local === "channel") return looksLikeCdf(root) ? "cdf" : "rss";
   return null;
+}
+
+/** CDF is written upper-case and carries its data in HREF/LASTMOD attributes and ABSTRACT elements. */
+function looksLikeCdf(channel: XmlElement): boolean {
+  const cdfAttrs = (el: XmlElement) => ["href", "lastmod", "precache", "base"].some((a) => el.nattrs[a] !== undefined);
+  if (channel.qname === "CHANNEL" || cdfAttrs(channel)) return true;
+  return channel.children.some((c) => typeof c !== "string" && (c.local === "abstract" || (c.local === "item" && cdfAttrs(c))));
 }
