@@ -5,6 +5,7 @@ import { FeedParseError, type ParsedFeed } from "./feed-types.js";
 import { readAtom } from "./read-atom.js";
 import { readCdf } from "./read-cdf.js";
 import { readRss } from "./read-rss.js";
+import { isUnsafeUrl } from "./resolve-links.js";
 import { XmlTreeError, parseXml, type XmlElement, type XmlRepair } from "./xml-tree.js";
 
 export * from "./feed-types.js";
@@ -88,10 +89,11 @@ export function parseFeedWithDiagnostics(
   };
 }
 
+/** The document URL as a base: absolute, and never a script or data URL (links would inherit it). */
 function validBase(url: string | null | undefined): string | null {
   if (!url) return null;
   const u = url.trim();
-  return /^[a-z][a-z0-9+.-]*:/i.test(u) ? u : null;
+  return /^[a-z][a-z0-9+.-]*:/i.test(u) && !isUnsafeUrl(u) ? u : null;
 }
 
 function detectFormat(root: XmlElement): Format | null {
