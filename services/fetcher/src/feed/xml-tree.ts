@@ -189,6 +189,7 @@ class Reader {
 
   decodeText(s: string): string {
     if (s.indexOf("&") < 0) return s;
+    if (/&(?![A-Za-z_#])/.test(s)) this.repairs.add("bare_ampersand");
     return s.replace(/&(#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z_][\w.-]*);?/g, (all, body: string) => {
       if (!all.endsWith(";")) {
         this.repairs.add("bare_ampersand");
