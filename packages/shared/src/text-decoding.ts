@@ -80,6 +80,13 @@ const SUPERSETS: Record<string, string> = {
   "maccentraleurope": "maccenteuro",
   "x-mac-ce": "maccenteuro",
   "x-mac-centraleurroman": "maccenteuro",
+  // Python's names that iconv-lite spells differently; JIS X 0213 extends JIS X 0208, so the
+  // base decoder reads every character the two share.
+  "ptcp154": "pt154",
+  "shift-jis-2004": "shift_jis",
+  "shift-jisx0213": "shift_jis",
+  "euc-jis-2004": "euc-jp",
+  "euc-jisx0213": "euc-jp",
 };
 
 const C1_AS_CP1252: Record<string, string> = {
