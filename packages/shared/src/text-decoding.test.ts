@@ -82,6 +82,18 @@ describe("decodeBody: bytes that do not fit their label", () => {
   });
 });
 
+describe("decodeBody: labels iconv-lite spells differently", () => {
+  it("reads Kazakh PT154 under its Python labels, and JIS X 0213 labels with the JIS X 0208 decoder", () => {
+    const kz = "Қазақстан Ұлттық Банкі";
+    for (const label of ["ptcp154", "cp154", "csptcp154", "cyrillic-asian"]) {
+      expect(decodeBody(bytes(`<?xml version="1.0" encoding="${label}"?><a>${kz}</a>`, "pt154"), { kind: "xml" }).text).toContain(kz);
+    }
+    const ja = "仮想通貨取引所";
+    expect(decodeBody(bytes(`<?xml version="1.0" encoding="shift_jis_2004"?><a>${ja}</a>`, "shift_jis"), { kind: "xml" }).text).toContain(ja);
+    expect(decodeBody(bytes(`<?xml version="1.0" encoding="euc-jisx0213"?><a>${ja}</a>`, "euc-jp"), { kind: "xml" }).text).toContain(ja);
+  });
+});
+
 describe("decodeBody (html)", () => {
   it("reads <meta charset> and http-equiv within the first 4 KiB", () => {
     expect(decodeBody(bytes(`<html><head><meta charset="gb2312"><title>${zh}</title>`, "gb18030"), { kind: "html" }).text).toContain(zh);
