@@ -71,6 +71,17 @@ describe("decodeBody: bytes that do not fit their label", () => {
     expect(out.charsetProblem).toEqual({ kind: "replaced", declared: "utf-8", replacements: 1 });
   });
 
+  it("keeps mostly-English UTF-8 with one bad byte as UTF-8, but reads a lone windows-1252 quote as one", () => {
+    const mixed = Buffer.concat([Buffer.from("<a>It’s here "), Buffer.from([0xe2, 0x80]), Buffer.from("</a>")]);
+    expect(decodeBody(mixed, { kind: "xml", contentType: "text/xml; charset=utf-8" })).toMatchObject({
+      text: "<a>It’s here \uFFFD</a>", charsetProblem: { kind: "replaced", replacements: 1 },
+    });
+    const cp1252 = Buffer.concat([Buffer.from("<a>It"), Buffer.from([0x92]), Buffer.from("s here</a>")]);
+    expect(decodeBody(cp1252, { kind: "xml", contentType: "text/xml; charset=utf-8" })).toMatchObject({
+      text: "<a>It’s here</a>", encoding: "windows-1252", charsetProblem: { kind: "redetected", declared: "utf-8" },
+    });
+  });
+
   it("flags UTF-8 bytes under a Latin-1 label without overriding the label", () => {
     const out = decodeBody(Buffer.from(`<?xml version="1.0" encoding="iso-8859-1"?><a>café</a>`), { kind: "xml" });
     expect(out.text).toContain("cafÃ©");

@@ -346,8 +346,10 @@ export function decodeBody(bytes: Uint8Array, opts: DecodeBodyOptions): DecodedB
     }
   } else if (encoding === "utf-8" && !bom && !isValidUtf8(body)) {
     const { valid, invalid } = utf8Sequences(body);
+    // Legacy multi-byte text forms valid UTF-8 sequences only by accident (Chinese GBK text: about one
+    // for every four bad ones), so at least as many good sequences as bad means UTF-8 with errors.
     const mostlyUtf8 = valid >= invalid * 2;
-    if (authoritative && mostlyUtf8) problem = { kind: "replaced", declared: "utf-8", replacements: 0 };
+    if (authoritative && valid >= invalid) problem = { kind: "replaced", declared: "utf-8", replacements: 0 };
     else {
       // UTF-8 with stray bytes falls back to windows-1252, as feedparser does; bytes that are mostly
       // not UTF-8 at all (a GBK feed labelled UTF-8) are read in the encoding they read best in.
