@@ -55,6 +55,7 @@ export async function feeds(argv: string[]): Promise<void> {
         const h = r.health;
         const status = !h ? "health unknown (Redis not reachable)"
           : h.lastError && (!h.lastSuccessAt || h.lastErrorAt! > h.lastSuccessAt) ? `FAILING x${h.consecutiveFailures}: ${h.lastError}`
+          : h.health === "degraded" ? `DEGRADED: ${h.healthReason}; last success ${h.lastSuccessAt}, ${h.itemsSeen} items`
           : h.lastSuccessAt ? `ok, last success ${h.lastSuccessAt}, ${h.itemsSeen} items, every ${h.intervalSeconds}s` : "never polled";
         process.stdout.write(`${r.id}\t${r.url}\t${r.tags.join(",")}\t${status}\n`);
       }
