@@ -28,7 +28,7 @@ export function findAuthorities(a: Analysis, evidence: readonly number[], report
   };
   const add = (name: string, code: string | undefined, span: { start: number; end: number }) => {
     out.authorities.add(name);
-    if (code) out.jurisdictions.add(code);
+    if (code && code !== "INT") out.jurisdictions.add(code);
     out.mentions.push(mention(src, "authority", name, span));
   };
   for (const [h, index] of resolveAuthorities(a.hits, lex, jurCounts)) {
@@ -89,7 +89,7 @@ export function countJurisdictions(hits: readonly Hit[], lex: Lexicon): Map<stri
   for (const h of hits) {
     for (const p of h.payloads) {
       if (p.kind === "jurisdiction") counts.set(p.code, (counts.get(p.code) ?? 0) + 1);
-      else if (p.kind === "authority" && !p.abbreviation && h.payloads.filter((q) => q.kind === "authority").length === 1) {
+      else if (p.kind === "authority" && !p.abbreviation && !p.contextual && h.payloads.filter((q) => q.kind === "authority").length === 1) {
         const code = lex.authorities[p.index]!.jurisdiction;
         counts.set(code, (counts.get(code) ?? 0) + 1);
       }
@@ -99,19 +99,21 @@ export function countJurisdictions(hits: readonly Hit[], lex: Lexicon): Map<stri
 }
 
 /**
- * Picks one body for every authority hit. A surface shared by several bodies ("SEC", "FSA",
- * "证监会") goes to the one that is also named unambiguously in the text, else to the one whose
- * jurisdiction the text mentions most, else to the first listed in the taxonomy.
+ * Picks one body for every authority hit. A contextual surface (a gazetteer acronym, a bare generic
+ * name such as "Supreme Court") names a body only when the text also names its jurisdiction or
+ * the body in full. A surface shared by several bodies ("SEC", "FSA", "证监会") goes to the one
+ * that is also named unambiguously in the text, else to the one whose jurisdiction the text
+ * mentions most, else to the first listed in the taxonomy.
  */
 function resolveAuthorities(hits: readonly Hit[], lex: Lexicon, jurCounts: ReadonlyMap<string, number>): [Hit, number][] {
   const unambiguous = new Set<number>();
   for (const h of hits) {
     const cands = h.payloads.filter((p) => p.kind === "authority");
-    if (cands.length === 1) unambiguous.add((cands[0] as { index: number }).index);
+    if (cands.length === 1 && !cands[0]!.contextual) unambiguous.add(cands[0]!.index);
   }
   const out: [Hit, number][] = [];
   for (const h of hits) {
-    const cands = h.payloads.flatMap((p) => (p.kind === "authority" ? [p.index] : []));
+    const cands = h.payloads.flatMap((p) => (p.kind !== "authority" ? [] : !p.contextual || unambiguous.has(p.index) || jurCounts.has(lex.authorities[p.index]!.jurisdiction) ? [p.index] : []));
     if (cands.length === 0) continue;
     if (cands.length === 1) { out.push([h, cands[0]!]); continue; }
     const named = cands.filter((c) => unambiguous.has(c));

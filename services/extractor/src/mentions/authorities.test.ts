@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { extractMentions } from "./index.js";
+
+const run = (title: string, text: string) => extractMentions({ title, text, lang: "en" });
+
+describe("extractMentions: authorities beyond the hand-written taxonomy (gazetteer)", () => {
+  it("names a smaller country's regulator in its product form, with its jurisdiction", () => {
+    const r = run("Ghana warns on crypto", "The Bank of Ghana warned banks not to deal in bitcoin and other cryptocurrencies, saying they are not legal tender in Ghana.");
+    expect(r.relevant).toBe(true);
+    expect(r.authorities).toContain("Bank of Ghana");
+    expect(r.jurisdictions).toContain("GH");
+  });
+
+  it("resolves an acronym several countries share from the story's country", () => {
+    const ph = run("SEC acts", "The Philippine SEC ordered the crypto exchange to stop soliciting investors in the Philippines, citing unregistered securities.");
+    expect(ph.authorities).toContain("Securities and Exchange Commission of the Philippines");
+    expect(ph.authorities).not.toContain("U.S. Securities and Exchange Commission");
+    const us = run("SEC sues exchange", "The SEC sued the crypto exchange in New York, alleging it sold unregistered securities to American investors.");
+    expect(us.authorities).toEqual(["U.S. Securities and Exchange Commission"]);
+  });
+
+  it("names a generic body with the country of the story", () => {
+    const r = run("India crypto ruling", "India's Supreme Court struck down the central bank's ban on banks serving cryptocurrency exchanges. The Supreme Court said the ban was disproportionate.");
+    expect(r.authorities).toContain("Supreme Court of India");
+  });
+
+  it("does not read a generic name or a foreign acronym without its country in the story", () => {
+    const r = run("Court hears crypto case", "The Supreme Court declined to hear the bitcoin miner's appeal against the ban, and the CMA said nothing.");
+    expect(r.authorities.some((a) => /Supreme Court/.test(a))).toBe(false);
+    expect(r.authorities.some((a) => /Capital Markets? Authority/.test(a))).toBe(false);
+  });
+});
