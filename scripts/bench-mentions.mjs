@@ -109,7 +109,10 @@ function scoreArticle(art, pred, tally, main) {
     if (L) { L.f[f].tp += tp; L.f[f].fp += fp; L.f[f].fn += fn; }
     if (opt.verbose && (fp || fn)) diffs.push(`  ${f}: missing=[${[...gs].filter((x) => !ps.has(x)).join("; ")}] extra=[${[...ps].filter((x) => !gs.has(x)).join("; ")}]`);
   }
-  if (!main) return;
+  if (!main) {
+    if (opt.verbose && diffs.length) console.log(`[held-out ${art.id}]\n${diffs.join("\n")}`);
+    return;
+  }
   for (const a of p.actions) if (!ACTIONS.has(a)) offVocab++;
   for (const [k, t] of g.entities) if (p.entities.has(k)) { typeTotal++; if (p.entities.get(k) === t) typeMatch++; }
   if (opt.verbose && (diffs.length || rk === "fp" || rk === "fn")) {
@@ -118,8 +121,18 @@ function scoreArticle(art, pred, tally, main) {
   }
 }
 
+/** Reported values (jurisdictions, authorities, actions, entities) with no mention span as evidence. */
+let unsupported = 0, reported = 0;
+function checkEvidence(pred) {
+  const has = new Set(pred.mentions.map((m) => `${m.kind}|${m.value}`));
+  const values = [...pred.jurisdictions.map((v) => `jurisdiction|${v}`), ...pred.authorities.map((v) => `authority|${v}`),
+    ...pred.actions.map((v) => `action|${v}`), ...pred.entities.map((e) => `entity|${e.name}`)];
+  reported += values.length;
+  for (const v of values) if (!has.has(v)) { unsupported++; if (opt.verbose) console.log(`  no evidence span: ${v}`); }
+}
+
 const t0 = performance.now();
-for (const art of articles) scoreArticle(art, extractMentions(inputOf(art)), { cnt, rel }, true);
+for (const art of articles) { const pred = extractMentions(inputOf(art)); checkEvidence(pred); scoreArticle(art, pred, { cnt, rel }, true); }
 const firstPassMs = performance.now() - t0;
 
 // --- generalisation: source-grouped folds with the taxonomy ablated per fold ------------------
@@ -203,6 +216,7 @@ for (const [lang, L] of Object.entries(byLang).sort()) {
   console.log(`  [${lang}] n=${L.n} relevanceAcc=${fmt((L.rel.tp + L.rel.tn) / L.n)} relevanceF1=${fmt(r.f1)} ${parts}`);
 }
 
+console.log(`evidence: ${reported - unsupported} of ${reported} reported values have a mention span (${unsupported} without)`);
 if (foldSummary) {
   const { k, groups, dropped, tally } = foldSummary;
   const fr = Object.fromEntries(fields.map((f) => [f, prf(tally.cnt[f])]));

@@ -26,10 +26,14 @@ export function findAuthorities(a: Analysis, evidence: readonly number[], report
     for (let k = Math.max(0, i - AUTHORITY_WINDOW); k <= Math.min(n - 1, i + AUTHORITY_WINDOW); k++) if (evidence[k]! > 0) return true;
     return false;
   };
+  // The body's name is the evidence for its jurisdiction too ("People's Bank of China" → CN).
   const add = (name: string, code: string | undefined, span: { start: number; end: number }) => {
     out.authorities.add(name);
-    if (code && code !== "INT") out.jurisdictions.add(code);
     out.mentions.push(mention(src, "authority", name, span));
+    if (code && code !== "INT") {
+      out.jurisdictions.add(code);
+      out.mentions.push(mention(src, "jurisdiction", code, span));
+    }
   };
   for (const [h, index] of resolveAuthorities(a.hits, lex, jurCounts)) {
     if (!nearEvidence(h.sentence)) continue;

@@ -32,7 +32,9 @@ export function findJurisdictions(a: Analysis, reported: ReadonlySet<number>, ju
   if (out.jurisdictions.size === 0 && jurCounts.size > 0) {
     const [code] = [...jurCounts.entries()].sort((x, y) => y[1] - x[1])[0]!;
     out.jurisdictions.add(code);
-    const first = a.hits.find((h) => h.payloads.some((p) => p.kind === "jurisdiction" && p.code === code));
+    // the first place naming it, or the first body whose full name carries it
+    const first = a.hits.find((h) => h.payloads.some((p) => (p.kind === "jurisdiction" && p.code === code)
+      || (p.kind === "authority" && !p.abbreviation && !p.contextual && a.lex.authorities[p.index]!.jurisdiction === code)));
     if (first) out.mentions.push(mention(a.src, "jurisdiction", code, first));
   }
 }
