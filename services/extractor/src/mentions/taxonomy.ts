@@ -95,6 +95,27 @@ function mergeGazetteer(hand: readonly AuthorityEntry[], gazetteer: GazetteerFil
   return out;
 }
 
+/**
+ * The generated exchange and asset lists, less what entities.json already names (its names and
+ * tickers win); a list ticker another entry already uses is dropped, the name kept.
+ */
+function newFromLists(hand: EntityFile["entries"], lists: EntityFile["entries"]): EntityFile["entries"] {
+  const names = new Set<string>(), tickers = new Set<string>();
+  for (const e of hand) {
+    for (const n of [e.name, ...e.aliases, ...(e.contextual ?? [])]) names.add(foldTerm(n));
+    for (const t of [...(e.abbr ?? []), ...(e.tickers ?? [])]) tickers.add(t);
+  }
+  const out: EntityFile["entries"] = [];
+  for (const e of lists) {
+    if ([e.name, ...e.aliases ?? [], ...(e.contextual ?? [])].some((n) => names.has(foldTerm(n)))) continue;
+    const own = (e.tickers ?? []).filter((t) => !tickers.has(t));
+    for (const t of own) tickers.add(t);
+    for (const n of [e.name, ...(e.contextual ?? [])]) names.add(foldTerm(n));
+    out.push({ ...e, aliases: e.aliases ?? [], tickers: own });
+  }
+  return out;
+}
+
 /** Builds (once) the matcher over every taxonomy term. */
 export function getLexicon(): Lexicon {
   if (lexicon) return lexicon;
@@ -180,7 +201,8 @@ export function getLexicon(): Lexicon {
   }
 
   const entities: EntityDef[] = [];
-  for (const e of loadJson<EntityFile>("entities.json").entries) {
+  const handEntities = loadJson<EntityFile>("entities.json").entries;
+  for (const e of [...handEntities, ...newFromLists(handEntities, loadJson<EntityFile>("entities-lists.json").entries)]) {
     const index = entities.length;
     entities.push({ name: e.name, type: e.type });
     for (const a of e.aliases) add(a, { kind: "entity", index, ticker: false });
