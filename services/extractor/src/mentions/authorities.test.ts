@@ -30,3 +30,16 @@ describe("extractMentions: authorities beyond the hand-written taxonomy (gazette
     expect(r.authorities.some((a) => /Capital Markets? Authority/.test(a))).toBe(false);
   });
 });
+
+describe("extractMentions: crypto organisations outside the taxonomy", () => {
+  it("recognises a firm introduced by a crypto descriptor, before or after its name", () => {
+    const r = run("Analytics", "Blockchain analytics firm Chainwatchers said outflows rose. Nodeworks, a bitcoin infrastructure startup, raised funds.");
+    expect(r.entities).toEqual(expect.arrayContaining([{ name: "Chainwatchers", type: "company" }, { name: "Nodeworks", type: "company" }]));
+    expect(r.mentions.find((m) => m.value === "Chainwatchers")?.surface).toBe("Chainwatchers");
+  });
+
+  it("does not take a general company or a sentence opener for a crypto one", () => {
+    const r = run("Earnings", "Software company Redwood reported earnings. The bank said The exchange rate fell.");
+    expect(r.entities).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 import { analyse } from "./analysis.js";
 import { countJurisdictions, findAuthorities, type Findings } from "./find-authorities.js";
-import { addAgedPeople, addRolePeople, entitiesOf, findEntityHits, type Entity } from "./find-entities.js";
+import { addAgedPeople, addDescribedEntities, addRolePeople, entitiesOf, findEntityHits, type Entity } from "./find-entities.js";
 import { findJurisdictions } from "./find-jurisdictions.js";
 import { mention, type Mention } from "./mention.js";
 import { refineAction } from "./refine-action.js";
@@ -42,6 +42,7 @@ export function extractMentions(input: MentionsInput): MentionsResult {
   const entityHits = findEntityHits(a);
   const { entities, mentions } = entitiesOf(a, entityHits);
   addRolePeople(a, entityHits, entities, mentions);
+  addDescribedEntities(a, entities, mentions);
 
   const ctx = sentenceContext(a, entityHits);
   const evidence = weighEvidence(a, ctx);

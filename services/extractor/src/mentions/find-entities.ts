@@ -1,5 +1,6 @@
 import { hasKind, type Analysis, type Hit } from "./analysis.js";
 import { mention, type Mention } from "./mention.js";
+import { findDescribedEntities } from "./described-entities.js";
 import { findAgedPeople, findRolePeople } from "./people.js";
 import { sentenceAt } from "./segment.js";
 import type { EntityType } from "./taxonomy.js";
@@ -85,5 +86,19 @@ export function addAgedPeople(a: Analysis, entities: Entity[], mentions: Mention
     known.add(person.name.toLowerCase());
     entities.push({ name: person.name, type: "person" });
     mentions.push(mention(a.src, "entity", person.name, person));
+  }
+}
+
+/** Crypto organisations the taxonomy lacks, introduced by a crypto descriptor ("analytics firm Glassnode"). */
+export function addDescribedEntities(a: Analysis, entities: Entity[], mentions: Mention[]): void {
+  const known = new Set(entities.map((e) => e.name.toLowerCase()));
+  for (const found of findDescribedEntities(a.src, 0, a.src.length)) {
+    const key = found.name.toLowerCase();
+    if (known.has(key)) continue;
+    const inSentence = a.hitsBySentence[sentenceAt(a.sentences, found.start)]!;
+    if (inSentence.some((h) => h.start < found.end && found.start < h.end && h.payloads.some((p) => p.kind !== "crypto"))) continue;
+    known.add(key);
+    entities.push({ name: found.name, type: found.type });
+    mentions.push(mention(a.src, "entity", found.name, found));
   }
 }
