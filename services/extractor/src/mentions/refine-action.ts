@@ -15,6 +15,15 @@ const LAUNDERING_PURPOSE = /\b(?:prevent\w*|combat\w*|counter\w*|curb\w*|fight\w
 const CITATION_BEFORE = /(?:根据|依据|按照|依照|这|该|两项|《[^》]{0,30})$/;
 const LEGISLATIVE_VERB = /通过|生效|颁布|实施|制定|修订|审议|刊宪|三读|草案|立法/;
 
+/** "ordered Coincheck to launch an investigation": the investigation is the company's, not the regulator's. */
+const ORDERED_TO_DO = /\b(?:ordered|told|asked|required|directed|instructed|urged)\s+(?:[\w'’.&-]+\s+){1,4}?to\s+(?:launch|conduct|carry out|open|start|begin|submit|hold)\s+(?:an?\s+|its\s+|their\s+)?(?:own\s+|internal\s+|independent\s+)?$/i;
+
+/** "the sudden shutdown of Mt. Gox": a closure told as an event names no one who ordered it. */
+const NOMINAL_CLOSURE = /^(?:shutdown|shut-down|closure|closing)$/i;
+const EVENT_ARTICLE = /\b(?:the|its|a)\s+(?:[a-z-]+\s+){0,2}$/i;
+const ORDERED_BEFORE = /\b(?:forced|ordered|court-ordered|government-ordered|mandated|compulsory)\s+$/i;
+const AGENT_AFTER = /^[^.;]{0,80}?\bby\s+(?:the\s+)?(?:[A-Z]|authorit|regulat|government|police|court|officials)/;
+
 /** Context rules that turn a trigger into the action the labelling conventions call for. */
 export function refineAction(src: string, t: Trigger, hits: readonly Hit[], platform: readonly boolean[], sentence: Span): Action | null {
   const after = src.slice(t.hit.end, t.hit.end + 60);
@@ -40,5 +49,7 @@ export function refineAction(src: string, t: Trigger, hits: readonly Hit[], plat
     if (/\bfrom\s+operating\b/i.test(after) || laterShutdown) return "shutdown_order";
   }
   if (t.action === "platform_liability" && !platform[t.hit.sentence]) return null;
+  if (t.action === "investigation" && ORDERED_TO_DO.test(before)) return null;
+  if (t.action === "shutdown_order" && NOMINAL_CLOSURE.test(surface) && EVENT_ARTICLE.test(before) && !ORDERED_BEFORE.test(before) && !AGENT_AFTER.test(after)) return null;
   return t.action;
 }

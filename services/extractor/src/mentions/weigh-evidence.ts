@@ -16,6 +16,8 @@ export interface SentenceContext {
   readonly priceTalk: boolean[];
   readonly platform: boolean[];
   readonly deontic: boolean[];
+  /** A public actor, a country named as one, or a legal act: what an action's cue must attach to. */
+  readonly anchor: boolean[];
 }
 
 export interface Evidence {
@@ -44,15 +46,19 @@ const CUE_REACH_CJK = 6;
 export function sentenceContext(a: Analysis, entityHits: readonly EntityHit[]): SentenceContext {
   const n = a.sentences.length;
   const flags = () => new Array<boolean>(n).fill(false);
-  const ctx: SentenceContext = { crypto: flags(), actor: flags(), priceTalk: flags(), platform: flags(), deontic: flags() };
+  const ctx: SentenceContext = { crypto: flags(), actor: flags(), priceTalk: flags(), platform: flags(), deontic: flags(), anchor: flags() };
   for (const { hit } of entityHits) ctx.crypto[hit.sentence] = true;
   for (const h of a.hits) {
     for (const p of h.payloads) {
       if (p.kind === "crypto") ctx.crypto[h.sentence] = true;
       else if (p.kind === "actor" || p.kind === "authority" || p.kind === "roleRef") ctx.actor[h.sentence] = true;
       else if (p.kind === "priceTalk") ctx.priceTalk[h.sentence] = true;
+      if (p.kind === "actor" || p.kind === "authority" || p.kind === "roleRef" || (p.kind === "jurisdiction" && p.via !== "place")) ctx.anchor[h.sentence] = true;
     }
   }
+  a.sentences.forEach((sp, i) => {
+    if (!ctx.anchor[i] && LEGAL_ACT.test(a.src.slice(sp.start, sp.end))) ctx.anchor[i] = true;
+  });
   a.cuesBySentence.forEach((cues, i) => {
     for (const c of cues) {
       for (const p of c.payloads) {
@@ -100,7 +106,11 @@ export function weighEvidence(a: Analysis, ctx: SentenceContext): Evidence {
       // A weak trigger names an action only when the actor is in its own sentence.
       // Registration words name licensing only as a requirement ("required to register").
       if (p.kind === "action" && p.deontic && !ctx.deontic[i]) continue;
-      if (p.kind === "action" && (strong || ctx.actor[i])) triggers.push({ hit: h, action: p.action, strong });
+      // ...and even a strong one only when it attaches to a regulator or a legal act in its sentence
+      // ("services banned in the country" reports no measure of anyone's).
+      // A hedged cue ("may have to register", "could ban") weighs as evidence but reports no action taken.
+      if (cue === "modal") continue;
+      if (p.kind === "action" && (strong ? ctx.anchor[i] : ctx.actor[i])) triggers.push({ hit: h, action: p.action, strong });
     }
   }
   // Orders to stop a named business are spread over a clause ("ordered Google and Apple to remove
@@ -122,6 +132,8 @@ export function weighEvidence(a: Analysis, ctx: SentenceContext): Evidence {
   return { perSentence, triggers, score: Math.round((1 - Math.exp(-total)) * 1000) / 1000 };
 }
 
+/** Legal acts an action can be taken by ("the law bans", "under the new rules", "该条例"). */
+const LEGAL_ACT = /\b(?:laws?|act|bills?|regulations?|rules|decree|ordinance|directive|executive order|legislation|framework|statute|amendments?)\b|法律|法规|条例|规定|办法|通知|公告|禁令|法案|立法/i;
 const ORDER_TO_STOP = /\b(?:ordered|orders|directed|instructed|told|required|forced)\s+(?:[\w'’.&-]+\s+){0,8}?to\s+(?:immediately\s+)?(?:remove|block|stop|cease|halt|suspend|shut|close|delist|take down|wind down|exit|leave)\b/i;
 // Folded (simplified) text: "要求平台立即停止运营", "责令……关闭".
 const ORDER_TO_STOP_ZH = /(?:要求|责令|勒令|命令)[^。；!?]{0,20}?(?:停止|关闭|关停|下架|暂停|清退|退出|撤出)/;
