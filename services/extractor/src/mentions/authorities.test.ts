@@ -11,6 +11,13 @@ describe("extractMentions: authorities beyond the hand-written taxonomy (gazette
     expect(r.jurisdictions).toContain("GH");
   });
 
+  it("knows every country, and the role its bodies play ('Uganda's central bank')", () => {
+    const r = run("Uganda warns on crypto", "Uganda's central bank warned the public that cryptocurrencies are not legal tender and ordered lenders to stop facilitating bitcoin trading in Kampala.");
+    expect(r.jurisdictions).toEqual(["UG"]);
+    expect(r.authorities).toEqual(["Bank of Uganda"]);
+    expect(r.mentions.find((m) => m.kind === "authority")?.surface).toBe("Uganda's central bank");
+  });
+
   it("resolves an acronym several countries share from the story's country", () => {
     const ph = run("SEC acts", "The Philippine SEC ordered the crypto exchange to stop soliciting investors in the Philippines, citing unregistered securities.");
     expect(ph.authorities).toContain("Securities and Exchange Commission of the Philippines");

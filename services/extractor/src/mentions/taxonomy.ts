@@ -133,7 +133,8 @@ export function getLexicon(): Lexicon {
     if (!seen.has(sig)) { seen.add(sig); term.payloads.push(payload); }
   };
 
-  const jur = loadJson<JurisdictionFile>("jurisdictions.json");
+  // hand-written countries first; the generated file adds the rest of ISO 3166-1
+  const jur: JurisdictionFile = { entries: [...loadJson<JurisdictionFile>("jurisdictions.json").entries, ...loadJson<JurisdictionFile>("jurisdictions-world.json").entries] };
   for (const e of jur.entries) {
     for (const n of e.names) add(n, { kind: "jurisdiction", code: e.code, via: "name" });
     for (const n of e.caseSensitive ?? []) add(n, { kind: "jurisdiction", code: e.code, via: "name" }, true);
@@ -239,7 +240,8 @@ export function getLexicon(): Lexicon {
     terms.push(term);
   }
   matcher.build();
-  const jurisdictionNames = new Map(jur.entries.map((e) => [e.code, e.names[0]!] as const));
+  const englishName = (e: JurisdictionFile["entries"][number]) => [...e.names, ...(e.caseSensitive ?? [])].find((n) => !/[\u3400-\u9fff]/.test(n)) ?? e.names[0]!;
+  const jurisdictionNames = new Map(jur.entries.map((e) => [e.code, englishName(e)] as const));
   lexicon = { matcher, terms, authorities, entities, roleHolders, jurisdictionNames };
   return lexicon;
 }
