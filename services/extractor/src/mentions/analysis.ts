@@ -37,7 +37,11 @@ export function analyse(src: string, titleLength: number): Analysis {
     const lastUnit = folded.origin[m.end - 1]!;
     const code = src.charCodeAt(lastUnit);
     const end = lastUnit + (code >= 0xd800 && code <= 0xdbff ? 2 : 1);
-    if (term.exact !== null && src.slice(start, end).normalize("NFKC").replace(/\s+/g, " ") !== term.exact) continue;
+    if (term.exact !== null) {
+      // most candidates fail on case ("sec" in "section" never gets here; "Sec." does): compare raw first
+      const raw = src.slice(start, end);
+      if (raw !== term.exact && raw.normalize("NFKC").replace(/\s+/g, " ") !== term.exact) continue;
+    }
     const hit: Hit = { start, end, payloads: term.payloads, sentence: sentenceAt(sentences, start) };
     (term.cue ? cues : lexical).push(hit);
   }

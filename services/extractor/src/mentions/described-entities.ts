@@ -19,8 +19,10 @@ const CRYPTO = String.raw`(?:[Cc]rypto(?:currency)?|[Bb]itcoin|[Bb]lockchain|[Dd
 const HEAD = String.raw`(exchanges?|trading platform|platform|firm|company|startup|lender|miner|mining (?:company|firm)|asset manager|fund manager|custodian|wallet(?: provider| maker)?|protocol|project|issuer|broker(?:age)?|infrastructure (?:firm|company|provider)|provider)`;
 // A name: one to three capitalised or camel-case words ("Glassnode", "Marathon Digital", "dYdX"), digits and dots allowed.
 const NAME = String.raw`((?:[A-Z][\w.&-]*|[a-z]+[A-Z][\w.-]*)(?:\s+(?:[A-Z][\w.&-]*)){0,2})`;
-const BEFORE = new RegExp(String.raw`\b${CRYPTO}(?:\s+[a-z-]+){0,2}?\s+${HEAD}\s+${NAME}`, "gu");
-const AFTER = new RegExp(String.raw`${NAME},\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?${CRYPTO}(?:\s+[a-z-]+){0,2}?\s+${HEAD}\b`, "gu");
+/** The descriptor alone: found first, so the name patterns only ever run next to one. */
+const DESCRIPTOR = new RegExp(String.raw`\b${CRYPTO}(?:\s+[a-z-]+){0,2}?\s+${HEAD}\b`, "gu");
+const NAME_AFTER = new RegExp(String.raw`^\s+${NAME}`, "u");
+const NAME_BEFORE = new RegExp(String.raw`${NAME},\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?$`, "u");
 /** Capitalised words that continue a sentence rather than name something. */
 const NOT_NAMES = /^(?:The|A|An|In|On|At|Of|For|And|But|With|From|To|This|That|Its|Their|His|Her|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Inc|Ltd|Corp|CEO|U\.S\.|US|UK|EU)$/;
 
@@ -41,17 +43,25 @@ function cleanName(raw: string): string | null {
 export function findDescribedEntities(text: string, from: number, to: number): DescribedEntity[] {
   const slice = text.slice(from, to);
   const out: DescribedEntity[] = [];
-  for (const m of slice.matchAll(BEFORE)) {
-    const name = cleanName(m[2]!);
-    if (!name) continue;
-    const start = from + m.index! + m[0].length - m[2]!.length;
-    out.push({ name, type: typeOf(m[1]!), start, end: start + name.length });
-  }
-  for (const m of slice.matchAll(AFTER)) {
-    const name = cleanName(m[1]!);
-    if (!name) continue;
-    const start = from + m.index!;
-    out.push({ name, type: typeOf(m[2]!), start, end: start + name.length });
+  for (const d of slice.matchAll(DESCRIPTOR)) {
+    const type = typeOf(d[1]!);
+    const end = d.index! + d[0].length;
+    // "crypto exchange Kraken"
+    const after = NAME_AFTER.exec(slice.slice(end, end + 80));
+    const afterName = after && cleanName(after[1]!);
+    if (afterName) {
+      const start = from + end + after[0].length - after[1]!.length;
+      out.push({ name: afterName, type, start, end: start + afterName.length });
+      continue;
+    }
+    // "Santiment, an on-chain analytics platform"
+    const lead = slice.slice(Math.max(0, d.index! - 100), d.index!);
+    const before = NAME_BEFORE.exec(lead);
+    const beforeName = before && cleanName(before[1]!);
+    if (beforeName) {
+      const start = from + d.index! - lead.length + before.index;
+      out.push({ name: beforeName, type, start, end: start + beforeName.length });
+    }
   }
   return out;
 }

@@ -16,7 +16,7 @@ export interface SentenceContext {
   readonly priceTalk: boolean[];
   readonly platform: boolean[];
   readonly deontic: boolean[];
-  /** A public actor, a country named as one, or a legal act: what an action's cue must attach to. */
+  /** A public actor or a country named as one: with a legal act, what an action's cue must attach to. */
   readonly anchor: boolean[];
 }
 
@@ -56,9 +56,6 @@ export function sentenceContext(a: Analysis, entityHits: readonly EntityHit[]): 
       if (p.kind === "actor" || p.kind === "authority" || p.kind === "roleRef" || (p.kind === "jurisdiction" && p.via !== "place")) ctx.anchor[h.sentence] = true;
     }
   }
-  a.sentences.forEach((sp, i) => {
-    if (!ctx.anchor[i] && LEGAL_ACT.test(a.src.slice(sp.start, sp.end))) ctx.anchor[i] = true;
-  });
   a.cuesBySentence.forEach((cues, i) => {
     for (const c of cues) {
       for (const p of c.payloads) {
@@ -80,6 +77,14 @@ export function weighEvidence(a: Analysis, ctx: SentenceContext): Evidence {
   const perSentence = new Array<number>(n).fill(0);
   const triggers: Trigger[] = [];
   let total = 0;
+  // legal acts are looked for only in sentences that need one (a strong cue and no actor)
+  const legalAct = new Map<number, boolean>();
+  const anchored = (i: number) => {
+    if (ctx.anchor[i]) return true;
+    let found = legalAct.get(i);
+    if (found === undefined) legalAct.set(i, (found = LEGAL_ACT.test(src.slice(sentences[i]!.start, sentences[i]!.end))));
+    return found;
+  };
   for (const h of a.hits) {
     const i = h.sentence;
     for (const p of h.payloads) {
@@ -110,7 +115,7 @@ export function weighEvidence(a: Analysis, ctx: SentenceContext): Evidence {
       // ("services banned in the country" reports no measure of anyone's).
       // A hedged cue ("may have to register", "could ban") weighs as evidence but reports no action taken.
       if (cue === "modal") continue;
-      if (p.kind === "action" && (strong ? ctx.anchor[i] : ctx.actor[i])) triggers.push({ hit: h, action: p.action, strong });
+      if (p.kind === "action" && (strong ? anchored(i) : ctx.actor[i])) triggers.push({ hit: h, action: p.action, strong });
     }
   }
   // Orders to stop a named business are spread over a clause ("ordered Google and Apple to remove
