@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { extractMentions } from "./index.js";
+
+// The first call compiles the taxonomy (~0.5 s CPU, several seconds on a loaded machine): not a test's time.
+beforeAll(() => { extractMentions({ title: "", text: "", lang: null }); }, 60_000);
 
 const run = (title: string, text: string) => extractMentions({ title, text, lang: "en" });
 
