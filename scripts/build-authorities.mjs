@@ -4,7 +4,8 @@
 // README). The generated file is committed: a fresh clone has no ../shared, and only regenerating
 // needs it.
 //
-//   npm run build:authorities      (AUTHORITIES_FILE / MENTIONS_DIR override the shared paths)
+//   npm run build:authorities      (AUTHORITIES_FILE / MENTIONS_DIR override the shared paths; the npm
+//                                   script installs world-countries with --no-save first: 22 MB needed only here)
 //
 // What the build decides, row by row:
 // - the product's canonical name. The gazetteer always qualifies a name with its country ("Financial

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Regenerates entities-lists.json: exchanges and assets beyond the hand-written entities.json,
-// from two maintained public lists shipped as npm packages (dev dependencies, needed only here):
+// from two maintained public lists shipped as npm packages (installed with --no-save, see below):
 // - exchanges: the exchanges the ccxt trading library connects to (ccxt.exchanges, each exchange's
 //   describe().name), regional and product variants ("Bybit EU", "Kraken Futures") folded into the
 //   exchange itself;
@@ -8,7 +8,8 @@
 // Every name here is an ordinary capitalised word often enough ("Gate", "Dash", "Status") that it
 // counts only in a sentence with other crypto vocabulary (`contextual`, case-sensitive), and every
 // ticker only with context ($DASH, (DASH), "DASH price"). Hand-written entries win at load time.
-// Run from the repo root: node services/extractor/taxonomy/build-entity-lists.mjs
+// The lists are large (tens of MB) and needed only here, so they are not dependencies of the repo.
+// Run from the repo root: npm install --no-save ccxt@4.5.84 cryptocurrency-icons@0.18.1 && node services/extractor/taxonomy/build-entity-lists.mjs
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import ccxt from "ccxt";

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Regenerates jurisdictions-world.json: every ISO 3166-1 country that jurisdictions.json does not
-// cover, from the world-countries package (mledoze/countries data; dev dependency, needed only here):
+// cover, from the world-countries package (mledoze/countries data):
 // English common and official names, longer alternative spellings, demonyms, the Chinese common
 // name, and the capital as a place. Names are matched case-sensitively (country names are
 // capitalised; "Chad" and "Jordan" are also people's names, so the few names that are mostly
 // something else are left out, and so are capitals that name other places too).
-// Run from the repo root: node services/extractor/taxonomy/build-jurisdictions.mjs
+// The lists are large (tens of MB) and needed only here, so they are not dependencies of the repo.
+// Run from the repo root: npm install --no-save world-countries@5.1.0 && node services/extractor/taxonomy/build-jurisdictions.mjs
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
