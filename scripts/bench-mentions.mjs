@@ -1,26 +1,37 @@
 #!/usr/bin/env node
 // In-process benchmark for the crypto-regulation mention extractor (contract 3).
 //
-//   npm run bench:mentions [-- --verbose] [-- --set public|hidden] [-- --passes N]
+//   npm run bench:mentions [-- --verbose] [-- --set public|hidden] [-- --passes N] [-- --folds K|loso]
 //
 // Scores services/extractor/dist/mentions against the labelled set in MENTIONS_DIR (default
 // ../shared/benchmarks/mentions from the repo root) with the same metric and name normalisation
 // as that directory's score-mentions.mjs (micro P/R/F1 per field, relevance accuracy/F1, per
 // language), then measures throughput as MB of UTF-8 text per second on one core (median of
 // several warm passes over the whole set).
-import { readFileSync } from "node:fs";
+//
+// --folds K (or loso: one fold per source) also estimates how the taxonomy carries over to unseen
+// articles: articles are grouped by source (the host of the original URL), the groups dealt into K
+// folds, and each fold is scored with a copy of the taxonomy from which every hand-written entry
+// that only that fold's labels name is removed (and every name taken from a label only that fold
+// carries goes back to the name the gazetteer rule gives). Entries from independent lists (the
+// authorities gazetteer, exchange and asset lists) stay, as they would for unseen text. The rules
+// themselves are the same in every fold, so the gap between this figure and the fit is a lower
+// bound on the overfit, not all of it.
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { extractMentions } from "../services/extractor/dist/mentions/index.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dir = resolve(root, process.env.MENTIONS_DIR ?? "../shared/benchmarks/mentions");
 const args = process.argv.slice(2);
-const opt = { set: "public", verbose: false, passes: 15 };
+const opt = { set: "public", verbose: false, passes: 15, folds: null };
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--verbose" || args[i] === "-v") opt.verbose = true;
   else if (args[i] === "--set") opt.set = args[++i];
   else if (args[i] === "--passes") opt.passes = Number(args[++i]);
+  else if (args[i] === "--folds") opt.folds = args[++i] === "loso" ? "loso" : Number(args[i]);
   else { console.error(`bench-mentions: unknown argument ${args[i]}`); process.exit(2); }
 }
 
@@ -75,19 +86,18 @@ const articles = readFileSync(goldPath, "utf8").split("\n").filter((l) => l.trim
 const inputOf = (a) => ({ title: a.title ?? "", text: a.text ?? "", lang: a.lang ?? null });
 
 const fields = ["jurisdictions", "authorities", "actions", "entities"];
-const cnt = Object.fromEntries(fields.map((f) => [f, { tp: 0, fp: 0, fn: 0 }]));
-const rel = { tp: 0, fp: 0, fn: 0, tn: 0 };
+const newTally = () => ({ cnt: Object.fromEntries(fields.map((f) => [f, { tp: 0, fp: 0, fn: 0 }])), rel: { tp: 0, fp: 0, fn: 0, tn: 0 } });
+const { cnt, rel } = newTally();
 const byLang = {};
 let typeMatch = 0, typeTotal = 0, offVocab = 0;
-const t0 = performance.now();
-for (const art of articles) {
-  const pred = extractMentions(inputOf(art));
+
+/** Adds one article's comparison to `tally` (and, for the main run, to the per-language rows). */
+function scoreArticle(art, pred, tally, main) {
   const g = fieldSets(art.gold), p = fieldSets(pred);
-  for (const a of p.actions) if (!ACTIONS.has(a)) offVocab++;
-  const L = (byLang[art.lang] ??= { n: 0, rel: { tp: 0, fp: 0, fn: 0, tn: 0 }, f: Object.fromEntries(fields.map((f) => [f, { tp: 0, fp: 0, fn: 0 }])) });
-  L.n++;
   const rk = g.relevant ? (p.relevant ? "tp" : "fn") : (p.relevant ? "fp" : "tn");
-  rel[rk]++; L.rel[rk]++;
+  tally.rel[rk]++;
+  const L = main ? (byLang[art.lang] ??= { n: 0, rel: { tp: 0, fp: 0, fn: 0, tn: 0 }, f: Object.fromEntries(fields.map((f) => [f, { tp: 0, fp: 0, fn: 0 }])) }) : null;
+  if (L) { L.n++; L.rel[rk]++; }
   const diffs = [];
   for (const f of fields) {
     const gs = f === "entities" ? new Set(g.entities.keys()) : g[f];
@@ -95,17 +105,95 @@ for (const art of articles) {
     let tp = 0;
     for (const x of ps) if (gs.has(x)) tp++;
     const fp = ps.size - tp, fn = gs.size - tp;
-    cnt[f].tp += tp; cnt[f].fp += fp; cnt[f].fn += fn;
-    L.f[f].tp += tp; L.f[f].fp += fp; L.f[f].fn += fn;
+    tally.cnt[f].tp += tp; tally.cnt[f].fp += fp; tally.cnt[f].fn += fn;
+    if (L) { L.f[f].tp += tp; L.f[f].fp += fp; L.f[f].fn += fn; }
     if (opt.verbose && (fp || fn)) diffs.push(`  ${f}: missing=[${[...gs].filter((x) => !ps.has(x)).join("; ")}] extra=[${[...ps].filter((x) => !gs.has(x)).join("; ")}]`);
   }
+  if (!main) {
+    if (opt.verbose && diffs.length) console.log(`[held-out ${art.id}]\n${diffs.join("\n")}`);
+    return;
+  }
+  for (const a of p.actions) if (!ACTIONS.has(a)) offVocab++;
   for (const [k, t] of g.entities) if (p.entities.has(k)) { typeTotal++; if (p.entities.get(k) === t) typeMatch++; }
   if (opt.verbose && (diffs.length || rk === "fp" || rk === "fn")) {
     console.log(`[${art.id}] relevance gold=${g.relevant} pred=${p.relevant} score=${pred.score}`);
     for (const d of diffs) console.log(d);
   }
 }
+
+/** Reported values (jurisdictions, authorities, actions, entities) with no mention span as evidence. */
+let unsupported = 0, reported = 0;
+function checkEvidence(pred) {
+  const has = new Set(pred.mentions.map((m) => `${m.kind}|${m.value}`));
+  const values = [...pred.jurisdictions.map((v) => `jurisdiction|${v}`), ...pred.authorities.map((v) => `authority|${v}`),
+    ...pred.actions.map((v) => `action|${v}`), ...pred.entities.map((e) => `entity|${e.name}`)];
+  reported += values.length;
+  for (const v of values) if (!has.has(v)) { unsupported++; if (opt.verbose) console.log(`  no evidence span: ${v}`); }
+}
+
+const t0 = performance.now();
+for (const art of articles) { const pred = extractMentions(inputOf(art)); checkEvidence(pred); scoreArticle(art, pred, { cnt, rel }, true); }
 const firstPassMs = performance.now() - t0;
+
+// --- generalisation: source-grouped folds with the taxonomy ablated per fold ------------------
+const sourceOf = (a) => {
+  const url = /original: (\S+?)\)?$/.exec(a.source ?? "")?.[1] ?? /^https?:\/\/\S+/.exec(a.source ?? "")?.[0];
+  try { return url ? new URL(url).hostname.replace(/^www\./, "") : String(a.source); } catch { return String(a.source); }
+};
+const labelNames = (list) => ({
+  authorities: new Set(list.flatMap((a) => a.gold.authorities.map((x) => normName(x, { authority: true })))),
+  entities: new Set(list.flatMap((a) => a.gold.entities.map((e) => normName(e.name)))),
+});
+
+/** A copy of the compiled mention extractor whose taxonomy lacks what only `held` labels name. */
+async function ablatedExtractor(held, rest, tag) {
+  const only = labelNames(held), seen = labelNames(rest);
+  const drop = { authorities: new Set([...only.authorities].filter((x) => !seen.authorities.has(x))), entities: new Set([...only.entities].filter((x) => !seen.entities.has(x))) };
+  const dir = mkdtempSync(join(tmpdir(), `bench-mentions-${tag}-`));
+  cpSync(join(root, "services/extractor/dist/mentions"), join(dir, "dist/mentions"), { recursive: true });
+  cpSync(join(root, "services/extractor/taxonomy"), join(dir, "taxonomy"), { recursive: true });
+  const edit = (file, fn) => {
+    const path = join(dir, "taxonomy", file);
+    const data = JSON.parse(readFileSync(path, "utf8"));
+    fn(data);
+    writeFileSync(path, JSON.stringify(data));
+  };
+  const handAuthority = (e) => !drop.authorities.has(normName(e.name, { authority: true }));
+  edit("authorities.json", (d) => { d.entries = d.entries.filter(handAuthority); });
+  edit("entities.json", (d) => { d.entries = d.entries.filter((e) => e.origin === "list" || !drop.entities.has(normName(e.name))); });
+  edit("cn-cities.json", (d) => { d.cities = d.cities.filter(([, pinyin]) => handAuthority({ name: `${pinyin} Public Security Bureau` })); });
+  // Generated from the gazetteer: names the labels chose fall back to the gazetteer rule's.
+  if (readdirSync(join(dir, "taxonomy")).includes("authorities-gazetteer.json")) {
+    edit("authorities-gazetteer.json", (d) => {
+      for (const e of d.entries) if (e.ruleName && !handAuthority(e)) { e.name = e.ruleName; delete e.ruleName; }
+    });
+  }
+  const mod = await import(pathToFileURL(join(dir, "dist/mentions/index.js")).href);
+  return { extract: mod.extractMentions, dispose: () => rmSync(dir, { recursive: true, force: true }), dropped: drop.authorities.size + drop.entities.size };
+}
+
+let foldSummary = null;
+if (opt.folds) {
+  const groups = new Map();
+  for (const a of articles) { const k = sourceOf(a); if (!groups.has(k)) groups.set(k, []); groups.get(k).push(a); }
+  const k = opt.folds === "loso" ? groups.size : Math.max(2, Math.min(opt.folds, groups.size));
+  // Deal the groups, largest first, each to the fold with fewest articles; ties by a stable hash of the name.
+  const hash = (s) => { let h = 2166136261; for (const c of s) h = Math.imul(h ^ c.codePointAt(0), 16777619) >>> 0; return h; };
+  const folds = Array.from({ length: k }, () => []);
+  for (const [, list] of [...groups].sort((x, y) => y[1].length - x[1].length || hash(x[0]) - hash(y[0]))) {
+    folds.reduce((best, f) => (f.length < best.length ? f : best), folds[0]).push(...list);
+  }
+  const tally = newTally();
+  let dropped = 0;
+  for (let i = 0; i < k; i++) {
+    const held = folds[i], heldSet = new Set(held);
+    const ex = await ablatedExtractor(held, articles.filter((a) => !heldSet.has(a)), i);
+    dropped += ex.dropped;
+    try { for (const art of held) scoreArticle(art, ex.extract(inputOf(art)), tally, false); } finally { ex.dispose(); }
+  }
+  foldSummary = { k, groups: groups.size, dropped, tally };
+}
+// ---------------------------------------------------------------------------------------------
 
 const fmt = (x) => x.toFixed(3);
 const n = articles.length;
@@ -126,6 +214,15 @@ for (const [lang, L] of Object.entries(byLang).sort()) {
   const r = prf(L.rel);
   const parts = fields.map((f) => `${f}F1=${fmt(prf(L.f[f]).f1)}`).join(" ");
   console.log(`  [${lang}] n=${L.n} relevanceAcc=${fmt((L.rel.tp + L.rel.tn) / L.n)} relevanceF1=${fmt(r.f1)} ${parts}`);
+}
+
+console.log(`evidence: ${reported - unsupported} of ${reported} reported values have a mention span (${unsupported} without)`);
+if (foldSummary) {
+  const { k, groups, dropped, tally } = foldSummary;
+  const fr = Object.fromEntries(fields.map((f) => [f, prf(tally.cnt[f])]));
+  console.log(`folds: ${k} held-out folds over ${groups} sources; ${dropped} taxonomy entries named only by a held-out fold's labels were removed for that fold`);
+  for (const f of fields) console.log(`  held-out ${f.padEnd(14)} P=${fmt(fr[f].precision)} R=${fmt(fr[f].recall)} F1=${fmt(fr[f].f1)}  (fit ${fmt(res[f].f1)})`);
+  console.log(`mentions-folds: relevanceF1=${fmt(prf(tally.rel).f1)} actionsF1=${fmt(fr.actions.f1)} jurisdictionsF1=${fmt(fr.jurisdictions.f1)} authoritiesF1=${fmt(fr.authorities.f1)} entitiesF1=${fmt(fr.entities.f1)} k=${k}`);
 }
 
 // Throughput: warm passes over the whole set in this single-threaded process. "Per core" uses

@@ -1,6 +1,6 @@
 import * as cheerio from "cheerio";
 import {
-  decodeBody, isHttpFetchError, PermanentError, simhash,
+  countWords, decodeBody, isHttpFetchError, PermanentError, simhash,
   type ArticleCandidate, type ArticleDocument, type HttpClient,
 } from "@regradar/shared";
 import { extractArticle } from "./article/extract-article.js";
@@ -12,8 +12,12 @@ export interface ExtractPorts {
   now(): Date;
 }
 
-/** A page whose extracted body is shorter than this is a paywall or an error page, not the article. */
-const MIN_PAGE_TEXT = 200;
+/**
+ * A page whose extracted body has fewer words than this is a paywall or an error page, not the
+ * article. Words as the index counts them: a CJK character is a word (Chinese has no spaces, and
+ * a 160-character Chinese news page says what 100 English words say).
+ */
+const MIN_PAGE_WORDS = 30;
 
 /** Why the page could not serve as the article's text; retryable ones are worth another attempt. */
 interface PageFailure { reason: string; retryable: boolean }
@@ -36,7 +40,8 @@ async function fetchPage(url: string, http: ExtractPorts["http"]): Promise<PageR
   if (type && !/html|xml|text\/plain/i.test(type)) return { ok: false, reason: `not_html: ${type}`, retryable: false };
   const { text: html } = decodeBody(res.body, { contentType: type, kind: "html" });
   const page = extractArticle(html, { url: res.url });
-  if (page.text.length < MIN_PAGE_TEXT) return { ok: false, reason: `page_text_too_short: ${page.text.length} chars`, retryable: false };
+  const words = countWords(page.text);
+  if (words < MIN_PAGE_WORDS) return { ok: false, reason: `page_text_too_short: ${words} words`, retryable: false };
   return { ok: true, ...page };
 }
 

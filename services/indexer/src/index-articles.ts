@@ -1,5 +1,5 @@
-import { hammingDistance, NEAR_DUPLICATE_BITS, type ArticleDocument } from "@regradar/shared";
-import { analyzeTerms, type ArticleStore, type UpsertDocument } from "@regradar/store";
+import { countWords, hammingDistance, NEAR_DUPLICATE_BITS, type ArticleDocument } from "@regradar/shared";
+import type { ArticleStore, UpsertDocument } from "@regradar/store";
 
 export type IndexOutcome =
   | { id: string; status: "created"; duplicateOf: string | null }
@@ -8,7 +8,7 @@ export type IndexOutcome =
 
 /** Texts with fewer words (CJK: characters) than this are too short for a SimHash match to mean "same story". */
 const MIN_TOKENS_FOR_DUPLICATES = 60;
-const longEnough = (d: ArticleDocument) => analyzeTerms(d.text).length >= MIN_TOKENS_FOR_DUPLICATES;
+const longEnough = (d: ArticleDocument) => countWords(d.text) >= MIN_TOKENS_FOR_DUPLICATES;
 
 /**
  * Indexes a batch by article id. Replays change nothing (unchanged content is not rewritten);

@@ -13,10 +13,7 @@ export interface RawMatch {
  * CJK patterns match anywhere. Whitespace in patterns matches any single whitespace character.
  */
 export class AhoCorasick {
-  private readonly next: Map<number, number>[] = [new Map()];
-  private readonly fail: number[] = [0];
-  private readonly out: number[][] = [[]];
-  private readonly lengths: number[] = [];
+  private readonly patterns: string[] = [];
   private readonly boundStart: boolean[] = [];
   private readonly boundEnd: boolean[] = [];
   private built = false;
@@ -33,66 +30,89 @@ export class AhoCorasick {
   /** Adds a (folded) pattern and returns its id. */
   add(pattern: string): number {
     if (this.built) throw new Error("AhoCorasick: add() after build()");
-    const id = this.lengths.length;
-    let node = 0;
-    for (let i = 0; i < pattern.length; i++) {
-      const c = norm(pattern.charCodeAt(i));
-      let nx = this.next[node]!.get(c);
-      if (nx === undefined) {
-        nx = this.next.length;
-        this.next.push(new Map());
-        this.fail.push(0);
-        this.out.push([]);
-        this.next[node]!.set(c, nx);
-      }
-      node = nx;
-    }
-    this.out[node]!.push(id);
-    this.lengths.push(pattern.length);
+    const id = this.patterns.length;
+    let normed = "";
+    for (let i = 0; i < pattern.length; i++) normed += String.fromCharCode(norm(pattern.charCodeAt(i)));
+    this.patterns.push(normed);
     this.boundStart.push(isWordCode(pattern.charCodeAt(0)));
     this.boundEnd.push(isWordCode(pattern.charCodeAt(pattern.length - 1)));
     return id;
   }
 
+  /**
+   * Builds the trie from the sorted patterns straight into flat arrays (children sorted by code
+   * unit, outputs per node): tens of thousands of patterns build in a fraction of the time a
+   * Map per node takes, and the search loop does array scans instead of Map lookups.
+   */
   build(): this {
-    const queue: number[] = [];
-    for (const child of this.next[0]!.values()) { this.fail[child] = 0; queue.push(child); }
-    for (let qi = 0; qi < queue.length; qi++) {
-      const node = queue[qi]!;
-      for (const [c, child] of this.next[node]!) {
-        queue.push(child);
-        let f = this.fail[node]!;
-        while (f !== 0 && !this.next[f]!.has(c)) f = this.fail[f]!;
-        const target = this.next[f]!.get(c);
-        this.fail[child] = target !== undefined && target !== child ? target : 0;
-        const inherited = this.out[this.fail[child]!]!;
-        if (inherited.length) this.out[child] = this.out[child]!.concat(inherited);
+    const ids = this.patterns.map((_, i) => i).sort((a, b) => {
+      const x = this.patterns[a]!, y = this.patterns[b]!;
+      return x < y ? -1 : x > y ? 1 : a - b;
+    });
+    // 1. trie nodes in depth-first order: a parent's children are created in code-unit order
+    const parentOf: number[] = [-1], codeOf: number[] = [0];
+    const own = new Map<number, number[]>();
+    const path: number[] = [0];
+    let prev = "";
+    for (const id of ids) {
+      const p = this.patterns[id]!;
+      let lcp = 0;
+      while (lcp < p.length && lcp < prev.length && p.charCodeAt(lcp) === prev.charCodeAt(lcp)) lcp++;
+      path.length = lcp + 1;
+      for (let d = lcp; d < p.length; d++) {
+        const node = parentOf.length;
+        parentOf.push(path[d]!);
+        codeOf.push(p.charCodeAt(d));
+        path.push(node);
+      }
+      const end = path[p.length]!;
+      const list = own.get(end);
+      if (list) list.push(id); else own.set(end, [id]);
+      prev = p;
+    }
+    const nodes = parentOf.length;
+    this.childStart = new Int32Array(nodes + 1);
+    for (let n = 1; n < nodes; n++) this.childStart[parentOf[n]! + 1]!++;
+    for (let n = 0; n < nodes; n++) this.childStart[n + 1]! += this.childStart[n]!;
+    this.childCode = new Uint16Array(nodes - 1);
+    this.childNode = new Int32Array(nodes - 1);
+    const fill = this.childStart.slice(0, nodes);
+    for (let n = 1; n < nodes; n++) {
+      const k = fill[parentOf[n]!]!++;
+      this.childCode[k] = codeOf[n]!;
+      this.childNode[k] = n;
+    }
+    // 2. failure links breadth first (a node's failure target is shallower, so already known)
+    const fail = new Int32Array(nodes);
+    const order: number[] = [];
+    for (let k = this.childStart[0]!; k < this.childStart[1]!; k++) order.push(this.childNode[k]!);
+    for (let qi = 0; qi < order.length; qi++) {
+      const node = order[qi]!;
+      for (let k = this.childStart[node]!; k < this.childStart[node + 1]!; k++) {
+        const c = this.childCode[k]!, child = this.childNode[k]!;
+        order.push(child);
+        let f = fail[node]!;
+        while (f !== 0 && this.child(f, c) < 0) f = fail[f]!;
+        const target = this.child(f, c);
+        fail[child] = target >= 0 && target !== child ? target : 0;
       }
     }
-    // Compact the trie into flat arrays (children sorted by code unit, outputs per node): the
-    // search loop then does array scans instead of Map lookups, which is ~2x faster.
-    const nodes = this.next.length;
-    this.childStart = new Int32Array(nodes + 1);
-    let total = 0;
-    for (let i = 0; i < nodes; i++) { this.childStart[i] = total; total += this.next[i]!.size; }
-    this.childStart[nodes] = total;
-    this.childCode = new Uint16Array(total);
-    this.childNode = new Int32Array(total);
-    for (let i = 0; i < nodes; i++) {
-      const entries = [...this.next[i]!.entries()].sort((a, b) => a[0] - b[0]);
-      let k = this.childStart[i]!;
-      for (const [c, child] of entries) { this.childCode[k] = c; this.childNode[k++] = child; }
-    }
-    this.failArr = Int32Array.from(this.fail);
+    this.failArr = fail;
+    // 3. outputs: a node's own patterns, then those of its failure target
+    const count = new Int32Array(nodes);
+    for (const node of order) count[node] = (own.get(node)?.length ?? 0) + count[fail[node]!]!;
     this.outStart = new Int32Array(nodes + 1);
-    let outs = 0;
-    for (let i = 0; i < nodes; i++) { this.outStart[i] = outs; outs += this.out[i]!.length; }
-    this.outStart[nodes] = outs;
-    this.outIds = new Int32Array(outs);
-    for (let i = 0, k = 0; i < nodes; i++) for (const id of this.out[i]!) this.outIds[k++] = id;
-    this.lengthArr = Int32Array.from(this.lengths);
+    for (let n = 0; n < nodes; n++) this.outStart[n + 1] = this.outStart[n]! + count[n]!;
+    this.outIds = new Int32Array(this.outStart[nodes]!);
+    for (const node of order) {
+      let k = this.outStart[node]!;
+      for (const id of own.get(node) ?? []) this.outIds[k++] = id;
+      const f = fail[node]!;
+      this.outIds.copyWithin(k, this.outStart[f]!, this.outStart[f + 1]!);
+    }
+    this.lengthArr = Int32Array.from(this.patterns, (p) => p.length);
     this.rootNext.fill(0);
-    for (const [c, child] of this.next[0]!) this.rootNext[c] = child;
+    for (let k = this.childStart[0]!; k < this.childStart[1]!; k++) this.rootNext[this.childCode[k]!] = this.childNode[k]!;
     this.built = true;
     return this;
   }

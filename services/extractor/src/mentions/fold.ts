@@ -104,9 +104,19 @@ export function foldText(src: string): FoldedText {
   return { text, origin: origin.subarray(0, len) };
 }
 
-/** Folds a lexicon term the same way as text (used when building the matcher). */
+const termCache = new Map<string, string>();
+
+/**
+ * Folds a lexicon term the same way as text (used when building the matcher). Memoised: the
+ * lexicon folds tens of thousands of terms, many of them several times, at every start-up.
+ */
 export function foldTerm(term: string): string {
-  return foldText(term).text.replace(/\s+/g, " ").trim();
+  let folded = termCache.get(term);
+  if (folded === undefined) {
+    folded = foldText(term).text.replace(/\s+/g, " ").trim();
+    termCache.set(term, folded);
+  }
+  return folded;
 }
 
 /** True for characters that make up Latin-script words (letters, digits); CJK is not. */

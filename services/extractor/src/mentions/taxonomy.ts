@@ -10,13 +10,14 @@ export type Action = (typeof ACTIONS)[number];
 export type EntityType = "exchange" | "asset" | "project" | "company" | "person";
 export type CueKind = "crypto" | "signal" | "actor" | "negation" | "rumour" | "modal" | "priceTalk" | "platform" | "nationality" | "deontic" | "neutral";
 
+/** jurisdiction is an ISO code, EU, or INT for international bodies (which add no jurisdiction). */
 export interface AuthorityDef { readonly name: string; readonly jurisdiction: string }
 export interface EntityDef { readonly name: string; readonly type: EntityType }
 
 /** What a lexicon term means; one term may carry several payloads (e.g. "SEC" → three regulators). */
 export type Payload =
   | { kind: "jurisdiction"; code: string; via: "name" | "demonym" | "place" }
-  | { kind: "authority"; index: number; abbreviation: boolean }
+  | { kind: "authority"; index: number; abbreviation: boolean; contextual?: true }
   | { kind: "entity"; index: number; ticker: boolean; contextual?: true }
   | { kind: "action"; action: Action; strong: boolean; deontic?: true }
   | { kind: "roleRef"; role: string }
@@ -52,10 +53,13 @@ function loadJson<T>(file: string): T {
 }
 
 interface JurisdictionFile { entries: { code: string; names: string[]; caseSensitive?: string[]; demonyms: string[]; places: string[] }[] }
-interface AuthorityFile {
-  rolePhrases: Record<string, { en: string[]; zh: string[] }>;
-  entries: { name: string; jurisdiction: string; aliases: string[]; abbr: string[]; roles?: string[] }[];
+interface AuthorityEntry {
+  name: string; jurisdiction: string; aliases: string[]; abbr: string[]; roles?: string[];
+  /** Surfaces that name the body only when its jurisdiction is in the text (gazetteer entries). */
+  contextual?: string[]; contextualAbbr?: string[];
 }
+interface AuthorityFile { rolePhrases: Record<string, { en: string[]; zh: string[] }>; entries: AuthorityEntry[] }
+interface GazetteerFile { entries: { name: string; jurisdiction: string; aliases: string[]; contextual: string[]; abbr: string[]; roles?: string[] }[] }
 interface EntityFile { entries: { name: string; type: EntityType; aliases: string[]; abbr?: string[]; tickers?: string[]; contextual?: string[] }[] }
 interface ActionFile { actions: Record<Action, { strong: string[]; weak: string[]; abbr?: string[]; weakAbbr?: string[]; deontic?: string[] }> }
 interface CueFile { crypto: string[]; signals: string[]; actors: string[]; negation: string[]; rumour: string[]; modal: string[]; priceTalk: string[]; platformNouns: string[]; nationality: string[]; deontic: string[]; neutral: string[] }
@@ -66,10 +70,57 @@ const CASE_SENSITIVE_CUES = new Set(["may"]);
 
 let lexicon: Lexicon | null = null;
 
+/**
+ * The hand-written bodies first (their names, aliases and roles win), then the gazetteer's. A
+ * gazetteer body that a hand entry already names (same jurisdiction, a shared full name or alias)
+ * lends that entry its other surfaces; the gazetteer's acronyms stay contextual unless the hand
+ * entry lists them too; its roles apply where the hand entry has none.
+ */
+function mergeGazetteer(hand: readonly AuthorityEntry[], gazetteer: GazetteerFile): AuthorityEntry[] {
+  const out = hand.map((e) => ({ ...e, aliases: [...e.aliases], abbr: [...e.abbr], contextual: [] as string[], contextualAbbr: [] as string[] }));
+  const byKey = new Map<string, (typeof out)[number]>();
+  for (const e of out) for (const s of [e.name, ...e.aliases]) byKey.set(`${e.jurisdiction}|${foldTerm(s)}`, e);
+  for (const g of gazetteer.entries) {
+    const same = [g.name, ...g.aliases].map((s) => byKey.get(`${g.jurisdiction}|${foldTerm(s)}`)).find(Boolean);
+    if (!same) {
+      out.push({ name: g.name, jurisdiction: g.jurisdiction, aliases: g.aliases, abbr: [], roles: g.roles, contextual: g.contextual, contextualAbbr: g.abbr });
+      continue;
+    }
+    if (!same.roles?.length && g.roles) same.roles = g.roles;
+    const known = new Set([same.name, ...same.aliases].map(foldTerm));
+    for (const a of [g.name, ...g.aliases]) if (!known.has(foldTerm(a))) same.aliases.push(a);
+    for (const a of g.contextual) if (!known.has(foldTerm(a))) same.contextual.push(a);
+    for (const a of g.abbr) if (!same.abbr.includes(a)) same.contextualAbbr.push(a);
+  }
+  return out;
+}
+
+/**
+ * The generated exchange and asset lists, less what entities.json already names (its names and
+ * tickers win); a list ticker another entry already uses is dropped, the name kept.
+ */
+function newFromLists(hand: EntityFile["entries"], lists: EntityFile["entries"]): EntityFile["entries"] {
+  const names = new Set<string>(), tickers = new Set<string>();
+  for (const e of hand) {
+    for (const n of [e.name, ...e.aliases, ...(e.contextual ?? [])]) names.add(foldTerm(n));
+    for (const t of [...(e.abbr ?? []), ...(e.tickers ?? [])]) tickers.add(t);
+  }
+  const out: EntityFile["entries"] = [];
+  for (const e of lists) {
+    if ([e.name, ...e.aliases ?? [], ...(e.contextual ?? [])].some((n) => names.has(foldTerm(n)))) continue;
+    const own = (e.tickers ?? []).filter((t) => !tickers.has(t));
+    for (const t of own) tickers.add(t);
+    for (const n of [e.name, ...(e.contextual ?? [])]) names.add(foldTerm(n));
+    out.push({ ...e, aliases: e.aliases ?? [], tickers: own });
+  }
+  return out;
+}
+
 /** Builds (once) the matcher over every taxonomy term. */
 export function getLexicon(): Lexicon {
   if (lexicon) return lexicon;
   const keyed = new Map<string, Term>();
+  const seen = new Set<string>();
   const add = (raw: string, payload: Payload, caseSensitive = false) => {
     const folded = foldTerm(raw);
     if (!folded) return;
@@ -78,11 +129,12 @@ export function getLexicon(): Lexicon {
     const key = `${cue ? "c" : "l"}|${exact ?? ""}|${folded}`;
     let term = keyed.get(key);
     if (!term) { term = { exact, payloads: [], cue }; keyed.set(key, term); }
-    const sig = JSON.stringify(payload);
-    if (!term.payloads.some((p) => JSON.stringify(p) === sig)) term.payloads.push(payload);
+    const sig = `${key}#${JSON.stringify(payload)}`;
+    if (!seen.has(sig)) { seen.add(sig); term.payloads.push(payload); }
   };
 
-  const jur = loadJson<JurisdictionFile>("jurisdictions.json");
+  // hand-written countries first; the generated file adds the rest of ISO 3166-1
+  const jur: JurisdictionFile = { entries: [...loadJson<JurisdictionFile>("jurisdictions.json").entries, ...loadJson<JurisdictionFile>("jurisdictions-world.json").entries] };
   for (const e of jur.entries) {
     for (const n of e.names) add(n, { kind: "jurisdiction", code: e.code, via: "name" });
     for (const n of e.caseSensitive ?? []) add(n, { kind: "jurisdiction", code: e.code, via: "name" }, true);
@@ -93,7 +145,7 @@ export function getLexicon(): Lexicon {
   const authorities: AuthorityDef[] = [];
   const auth = loadJson<AuthorityFile>("authorities.json");
   const cities = loadJson<CityFile>("cn-cities.json");
-  const authEntries = [...auth.entries];
+  const authEntries: AuthorityEntry[] = mergeGazetteer(auth.entries, loadJson<GazetteerFile>("authorities-gazetteer.json"));
   for (const [zh, pinyin] of cities.cities) {
     add(zh, { kind: "jurisdiction", code: "CN", via: "place" });
     authEntries.push({
@@ -105,7 +157,7 @@ export function getLexicon(): Lexicon {
   // Descriptive references ("Japan's financial regulator", "Chinese central bank", "日本央行")
   // resolve to the first body listed with that role in that jurisdiction.
   const roleTaken = new Set<string>();
-  for (const e of authEntries as AuthorityFile["entries"]) {
+  for (const e of authEntries) {
     for (const role of e.roles ?? []) {
       const key = `${e.jurisdiction}|${role}`;
       if (roleTaken.has(key)) continue;
@@ -125,7 +177,7 @@ export function getLexicon(): Lexicon {
   }
   // "the country's central bank", "该国央行": resolved to the country named just before.
   for (const [role, phrases] of Object.entries(auth.rolePhrases)) {
-    for (const ph of phrases.en) for (const who of ["the country's", "the nation's", "the island's", "the city-state's"]) add(`${who} ${ph}`, { kind: "roleRef", role });
+    for (const ph of phrases.en) for (const who of ["the country's", "the nation's", "the island's", "the city-state's", "its"]) add(`${who} ${ph}`, { kind: "roleRef", role });
     for (const ph of phrases.zh) for (const who of ["该国", "当地", "该地区"]) add(`${who}${ph}`, { kind: "roleRef", role });
   }
   for (const [zh, qualifier] of cities.provinces) {
@@ -139,16 +191,19 @@ export function getLexicon(): Lexicon {
   for (const e of authEntries) {
     const index = authorities.length;
     authorities.push({ name: e.name, jurisdiction: e.jurisdiction });
-    for (const role of (e as { roles?: string[] }).roles ?? []) {
+    for (const role of e.roles ?? []) {
       const key = `${e.jurisdiction}|${role}`;
       if (!roleHolders.has(key)) roleHolders.set(key, index);
     }
     for (const a of e.aliases) add(a, { kind: "authority", index, abbreviation: false });
     for (const a of e.abbr) add(a, { kind: "authority", index, abbreviation: true }, true);
+    for (const a of e.contextual ?? []) add(a, { kind: "authority", index, abbreviation: false, contextual: true });
+    for (const a of e.contextualAbbr ?? []) add(a, { kind: "authority", index, abbreviation: true, contextual: true }, true);
   }
 
   const entities: EntityDef[] = [];
-  for (const e of loadJson<EntityFile>("entities.json").entries) {
+  const handEntities = loadJson<EntityFile>("entities.json").entries;
+  for (const e of [...handEntities, ...newFromLists(handEntities, loadJson<EntityFile>("entities-lists.json").entries)]) {
     const index = entities.length;
     entities.push({ name: e.name, type: e.type });
     for (const a of e.aliases) add(a, { kind: "entity", index, ticker: false });
@@ -185,7 +240,8 @@ export function getLexicon(): Lexicon {
     terms.push(term);
   }
   matcher.build();
-  const jurisdictionNames = new Map(jur.entries.map((e) => [e.code, e.names[0]!] as const));
+  const englishName = (e: JurisdictionFile["entries"][number]) => [...e.names, ...(e.caseSensitive ?? [])].find((n) => !/[\u3400-\u9fff]/.test(n)) ?? e.names[0]!;
+  const jurisdictionNames = new Map(jur.entries.map((e) => [e.code, englishName(e)] as const));
   lexicon = { matcher, terms, authorities, entities, roleHolders, jurisdictionNames };
   return lexicon;
 }
