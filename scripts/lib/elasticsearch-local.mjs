@@ -103,8 +103,8 @@ export async function ensureElasticsearchDistribution({
 }
 
 /**
- * Starts a single-node Elasticsearch on 127.0.0.1 with a random HTTP port, temporary data and logs,
- * and security off, and resolves once the cluster is at least yellow.
+ * Starts a single-node Elasticsearch on 127.0.0.1 with a random HTTP port (or `httpPort`), temporary
+ * data and logs, and security off, and resolves once the cluster is at least yellow.
  * `stop()` sends SIGTERM (SIGKILL after a deadline), waits for the exit and removes the temp folder.
  * The node also stops if this process exits or dies (it watches its stdin pipe).
  */
@@ -113,6 +113,7 @@ export async function startElasticsearch({
   cacheDir = DEFAULT_CACHE_DIR,
   javaHome = defaultJavaHome(),
   heap = "512m",
+  httpPort = 0,
   log = noop,
   timeoutMs = DEFAULT_START_TIMEOUT_MS,
 } = {}) {
@@ -128,7 +129,7 @@ export async function startElasticsearch({
     jvmTmp: path.join(tmp, "tmp"),
   };
   await Promise.all(Object.values(dirs).map((dir) => fsp.mkdir(dir, { recursive: true })));
-  await fsp.writeFile(path.join(dirs.config, "elasticsearch.yml"), nodeSettings(home, dirs));
+  await fsp.writeFile(path.join(dirs.config, "elasticsearch.yml"), nodeSettings(home, dirs, httpPort));
 
   const consoleLog = path.join(dirs.logs, "console.log");
   const out = fs.openSync(consoleLog, "w");
@@ -242,7 +243,7 @@ async function waitUntilReady({ portsFile, exited, deadline }) {
   }
 }
 
-function nodeSettings(home, dirs) {
+function nodeSettings(home, dirs, httpPort) {
   const settings = {
     "path.home": home,
     "path.data": dirs.data,
@@ -251,7 +252,7 @@ function nodeSettings(home, dirs) {
     "node.name": "regradar-local",
     "discovery.type": "single-node",
     "network.host": "127.0.0.1",
-    "http.port": 0,
+    "http.port": httpPort,
     "transport.port": 0,
     "node.portsfile": true,
     "cluster.routing.allocation.disk.threshold_enabled": false,
