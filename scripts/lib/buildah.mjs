@@ -7,9 +7,14 @@ import { run, runLogged } from "./exec.mjs";
 
 const ISOLATION = ["--isolation", "chroot"];
 
-/** `docker build -t <tag> .`: never pulls (the base must be in local storage), builds with the host's network. */
+/**
+ * `docker build -t <tag> .`: never pulls (the base must be in local storage), builds with the host's
+ * network. No layer cache: every CI run builds changed sources anyway, and the cache would grow the
+ * storage by a gigabyte a run; the image this replaces is removed instead.
+ */
 export async function buildImage({ contextDir, tag, logFile }) {
-  await runLogged("buildah", ["bud", ...ISOLATION, "--pull=false", "--network", "host", "--layers", "-t", tag, "-f", path.join(contextDir, "Dockerfile"), contextDir], logFile);
+  await runLogged("buildah", ["bud", ...ISOLATION, "--pull=false", "--network", "host", "-t", tag, "-f", path.join(contextDir, "Dockerfile"), contextDir], logFile);
+  await run("buildah", ["rmi", "--prune"]);
 }
 
 /** The image's size as `docker image ls` reports it (uncompressed layers, e.g. "651 MB"). */

@@ -29,6 +29,8 @@ const ELASTICSEARCH_PORT = 9200;
 // The .env keys operators need for alerts and private feeds (issue 10); .env.example must name them all.
 const ENV_KEYS = ["SMTP_URL", "SMTP_FROM", "TELEGRAM_BOT_TOKEN", "REGRADAR_PUBLIC_URL", "REGRADAR_ALLOW_HOSTS"];
 const ALERT_TIMEOUT_MS = 180_000;
+// Stages that never touch the store: they must neither wait for Elasticsearch nor be given its URL.
+const STORELESS_STAGES = ["fetcher", "extractor"];
 const WEBHOOK_SECRET = randomBytes(16).toString("hex");
 
 const say = (line) => console.log(`container: ${line}`);
@@ -64,20 +66,33 @@ async function checkStack({ repoDir, image, workDir, logDir }) {
   cleanups.push(() => stack.stop());
   await chownTree(path.join(projectDir, "config"), stack.user);
 
-  // Dependencies come up as compose would bring them, each service starting once what it depends on is healthy.
-  const ready = {
-    redis: startRedis(byName.redis, workDir),
-    elasticsearch: startElasticsearch({ httpPort: ELASTICSEARCH_PORT }).then((es) => { cleanups.push(() => es.stop()); }),
-  };
+  // Services come up as compose brings them, each once what it depends on is healthy, in two waves:
+  // Elasticsearch starts only after every service that does not depend on it is ready, which shows
+  // that those really run without it.
+  const storeless = ours.filter((s) => !s.dependsOn.includes("elasticsearch"));
+  for (const name of STORELESS_STAGES) {
+    if (!storeless.some((s) => s.name === name)) throw new ServiceError(name, "waits for Elasticsearch, which it never uses");
+    if (byName[name].environment.ELASTICSEARCH_URL) throw new ServiceError(name, "is given ELASTICSEARCH_URL, which it never uses");
+  }
   const readySeconds = {};
-  const started = ours.map(async (service) => {
-    await Promise.all(service.dependsOn.map((d) => ready[d] ?? Promise.reject(new ServiceError(service.name, `depends on ${d}, which this check does not stand in for`))));
-    readySeconds[service.name] = await stack.start(service);
-    say(`${service.name} ready in ${readySeconds[service.name].toFixed(1)}s`);
+  const ready = { redis: startRedis(byName.redis, workDir) };
+  const startAll = async (services) => {
+    const starts = services.map(async (service) => {
+      await Promise.all(service.dependsOn.map((d) => ready[d] ?? Promise.reject(new ServiceError(service.name, `depends on ${d}, which this check does not stand in for`))));
+      readySeconds[service.name] = await stack.start(service);
+      say(`${service.name} ready in ${readySeconds[service.name].toFixed(1)}s`);
+    });
+    // Settle every start before failing, so that no service is left running past the clean-up.
+    const failed = (await Promise.allSettled([...Object.values(ready), ...starts])).find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
+  };
+  await startAll(storeless);
+  const esStarted = Date.now();
+  ready.elasticsearch = startElasticsearch({ httpPort: ELASTICSEARCH_PORT }).then((es) => {
+    cleanups.push(() => es.stop());
+    say(`elasticsearch (local ${ELASTICSEARCH_VERSION} node) ready in ${((Date.now() - esStarted) / 1000).toFixed(1)}s`);
   });
-  // Settle every start before failing, so that no service is left running past the clean-up.
-  const failed = (await Promise.allSettled([...Object.values(ready), ...started])).find((r) => r.status === "rejected");
-  if (failed) throw failed.reason;
+  await startAll(ours.filter((s) => !storeless.includes(s)));
 
   for (const service of ours) if (service.healthcheck) await stack.healthcheck(service);
   say(`health checks pass: ${ours.filter((s) => s.healthcheck).map((s) => s.name).join(", ")}`);

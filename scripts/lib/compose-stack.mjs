@@ -179,7 +179,8 @@ async function userIds(root, user) {
 
 /** The last line that says something (an error line if there is one), for a one-line failure reason. */
 function lastError(lines) {
-  const said = lines.map((l) => l.trim()).filter(Boolean);
+  // buildah's own closing lines ("subprocess exited with status 1", "Error: exit status 1") say nothing.
+  const said = lines.map((l) => l.trim()).filter((l) => l && !/^(subprocess exited|Error: exit status)/.test(l));
   const line = said.findLast((l) => /error|EACCES|denied|unable/i.test(l)) ?? said.at(-1) ?? "no output";
   try {
     const j = JSON.parse(line);
