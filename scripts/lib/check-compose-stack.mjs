@@ -33,12 +33,20 @@ const ALERT_TIMEOUT_MS = 180_000;
 const STORELESS_STAGES = ["fetcher", "extractor"];
 const WEBHOOK_SECRET = randomBytes(16).toString("hex");
 
-const say = (line) => console.log(`container: ${line}`);
+// The whole run takes 1-3 min; a check still going after this is stuck somewhere (say's last line tells where).
+const WATCHDOG_MS = 15 * 60_000;
+
+let lastStep = "starting";
+const say = (line) => { lastStep = line; console.log(`container: ${line}`); };
 const opts = JSON.parse(process.argv[2]);
 const cleanups = [];
 
 try {
-  const services = await checkStack(opts);
+  let watchdog;
+  const stuck = new Promise((_, reject) => {
+    watchdog = setTimeout(() => reject(new Error(`no result within ${WATCHDOG_MS / 60_000} min; last step: ${lastStep}`)), WATCHDOG_MS);
+  });
+  const services = await Promise.race([checkStack(opts), stuck]).finally(() => clearTimeout(watchdog));
   await fs.writeFile(opts.resultFile, JSON.stringify({ ok: true, services }));
 } catch (err) {
   const failure = err instanceof ServiceError ? err.message : `stack: ${err.message.split("\n")[0]}`;
@@ -46,6 +54,8 @@ try {
   await fs.writeFile(opts.resultFile, JSON.stringify({ ok: false, failure }));
 } finally {
   for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => console.error(`cleanup: ${err.message}`));
+  // A stuck step may still hold handles open; everything it started has been stopped above.
+  process.exit();
 }
 
 async function checkStack({ repoDir, image, workDir, logDir }) {

@@ -7,14 +7,18 @@
 // compose file's URLs and health-check commands run byte for byte as written (rewriting URLs would test
 // a different environment from the one operators get). The caller runs this in a network namespace of
 // its own (`unshare --net`), so those fixed ports never collide with anything else on the machine.
+import { createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { finished } from "node:stream/promises";
 import {
   copyOwnership, createContainer, imageConfig, removeContainer, runInContainer, spawnInContainer, withRootFs,
 } from "./buildah.mjs";
 
 const READY_MESSAGE = "workers started";
 const STOP_GRACE_MS = 10_000; // `docker stop`'s default
+// Node start-up in a container on a busy 2-core machine takes ~15-30 s; past this it is stuck.
+const READY_TIMEOUT_MS = 180_000;
 const TAIL_LINES = 20;
 
 export class ServiceError extends Error {
@@ -88,19 +92,22 @@ export async function openStack({ compose, image, workDir, hosts, logDir }) {
       const container = await newContainer(service.name);
       const spec = await specFor(service, [...config.entrypoint, ...(service.command ?? config.cmd)]);
       const logFile = path.join(logDir, `${service.name}.log`);
-      const log = await fs.open(logFile, "w");
+      const log = createWriteStream(logFile);
       const started = Date.now();
       const child = spawnInContainer(container, spec);
       const tail = [];
       let ready = false;
       let onReady;
+      // 'close', not 'exit': the last lines of output (often the reason) arrive before it.
+      const exited = new Promise((resolve) => child.once("close", (code, signal) => resolve({ code, signal })));
+      let timer;
       const readyOrExit = new Promise((resolve, reject) => {
         onReady = resolve;
-        child.once("exit", (code, signal) => {
+        exited.then(({ code, signal }) => {
           if (!ready) reject(new ServiceError(service.name, `exited (${signal ?? `code ${code}`}) before it was ready: ${lastError(tail)}`));
         });
+        timer = setTimeout(() => reject(new ServiceError(service.name, `not ready within ${READY_TIMEOUT_MS / 1000} s: ${lastError(tail)}`)), READY_TIMEOUT_MS);
       });
-      const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
       const watchLines = (stream) => {
         let pending = "";
         stream.on("data", (chunk) => {
@@ -117,8 +124,12 @@ export async function openStack({ compose, image, workDir, hosts, logDir }) {
       };
       watchLines(child.stdout);
       watchLines(child.stderr);
-      running.set(service.name, { service, container, child, exited, tail, log, logFile });
-      await readyOrExit;
+      running.set(service.name, { container, child, exited, tail, log });
+      try {
+        await readyOrExit;
+      } finally {
+        clearTimeout(timer);
+      }
       return (Date.now() - started) / 1000;
     },
 
@@ -157,7 +168,8 @@ export async function openStack({ compose, image, workDir, hosts, logDir }) {
         const killer = setTimeout(() => r.child.kill("SIGKILL"), STOP_GRACE_MS);
         const { code, signal } = await r.exited;
         clearTimeout(killer);
-        await r.log.close();
+        r.log.end();
+        await finished(r.log);
         outcomes[name] = signal ?? code;
       }));
       running.clear();
