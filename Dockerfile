@@ -1,16 +1,31 @@
-# One image for every service; the command picks the stage (see docker-compose.yml).
+# One image for every service; the compose service's command picks the stage (see docker-compose.yml).
+# Build stage: compilers for better-sqlite3's native addon (used when no prebuilt binary fits), dev
+# dependencies for the TypeScript build; only production dependencies leave it.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.base.json tsconfig.build.json ./
+# Every workspace wholesale, so a new packages/* or services/* needs no edit here.
 COPY packages ./packages
 COPY services ./services
-RUN npm ci --ignore-scripts && npm rebuild better-sqlite3 && npm run build && npm prune --omit=dev
+RUN npm ci --ignore-scripts --no-audit --no-fund \
+ && npm rebuild better-sqlite3 \
+ && npm run build \
+ && npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
+ && cd node_modules/better-sqlite3 && rm -rf deps src build/Release/obj.target build/Release/.deps build/deps
 
+# Runtime stage: node, the compiled code and production dependencies; no compilers.
 FROM node:20-bookworm-slim
+ENV NODE_ENV=production REGRADAR_DATA_DIR=/data REGRADAR_FEEDS=/config/feeds.yaml
+# A fresh named volume takes the owner of the directory it is mounted over: make both the `node`
+# user's, so the data volume (SQLite, checkpoints) and the config directory are writable by it.
+RUN mkdir -p /data /config && chown node:node /data /config
+COPY --chown=node:node config/feeds.yaml /config/feeds.yaml
 WORKDIR /app
-ENV NODE_ENV=production REGRADAR_DATA_DIR=/data
+# The code stays root-owned: the service user can read it, not change it.
 COPY --from=build /app /app
 USER node
-ENTRYPOINT ["node", "packages/cli/dist/main.js"]
+ENTRYPOINT ["node", "/app/packages/cli/dist/main.js"]
 CMD ["run"]

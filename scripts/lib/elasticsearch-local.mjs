@@ -178,6 +178,8 @@ export async function startElasticsearch({
   javaHome = defaultJavaHome(),
   heap = "512m",
   nodes: nodeCount = 1,
+  /** The first node's HTTP port; 0 picks a free one (a fixed port is for checks in their own network namespace). */
+  httpPort = 0,
   log = noop,
   timeoutMs = DEFAULT_START_TIMEOUT_MS,
 } = {}) {
@@ -189,8 +191,8 @@ export async function startElasticsearch({
   const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), RUN_DIR_PREFIX));
   await fsp.writeFile(path.join(tmp, "owner.pid"), String(process.pid));
   const topology = await clusterTopology(nodeCount);
-  const nodes = topology.map((settings) =>
-    localNode({ home, classPath, sharing, javaHome, heap, dir: path.join(tmp, settings["node.name"]), settings, log }));
+  const nodes = topology.map((settings, i) =>
+    localNode({ home, classPath, sharing, javaHome, heap, dir: path.join(tmp, settings["node.name"]), settings, log, port: i === 0 ? httpPort : 0 }));
 
   // A synchronous last resort; the stdin watchdog covers deaths that skip 'exit' handlers.
   const onParentExit = () => {
@@ -259,14 +261,14 @@ async function clusterTopology(nodeCount) {
 }
 
 /** One node process over a fixed data folder; `start` may be called again after `kill` (a restart). */
-function localNode({ home, classPath, sharing, javaHome, heap, dir, settings, log }) {
+function localNode({ home, classPath, sharing, javaHome, heap, dir, settings, log, port }) {
   const dirs = { config: path.join(dir, "config"), data: path.join(dir, "data"), logs: path.join(dir, "logs"), jvmTmp: path.join(dir, "tmp") };
   const consoleLog = path.join(dirs.logs, "console.log");
   const portsFile = path.join(dirs.logs, "http.ports");
   const name = settings["node.name"];
   let child;
   let exited = Promise.resolve({ code: null, signal: null });
-  let httpPort = 0;
+  let httpPort = port;
   let url;
 
   const start = async (deadline) => {
