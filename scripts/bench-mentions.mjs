@@ -8,7 +8,7 @@
 // as that directory's score-mentions.mjs (micro P/R/F1 per field, relevance accuracy/F1, per
 // language), then measures throughput as MB of UTF-8 text per second on one core (median of
 // several warm passes over the whole set).
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { extractMentions } from "../services/extractor/dist/mentions/index.js";
@@ -71,6 +71,12 @@ function prf({ tp, fp, fn }) {
 // ---------------------------------------------------------------------------------------------
 
 const goldPath = join(dir, `gold-${opt.set}.jsonl`);
+if (!existsSync(goldPath)) {
+  // A fresh clone has no ../shared: say what is needed instead of an ENOENT stack.
+  console.error(`bench:mentions needs the mentions benchmark's gold file, not found: ${goldPath}\n` +
+    "It is not part of this repository: set MENTIONS_DIR to its folder (default ../shared/benchmarks/mentions).");
+  process.exit(2);
+}
 const articles = readFileSync(goldPath, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
 const inputOf = (a) => ({ title: a.title ?? "", text: a.text ?? "", lang: a.lang ?? null });
 

@@ -18,6 +18,19 @@ describe("configuration", () => {
     expect(c.redisUrl).toBe("redis://r:6379");
   });
 
+  it("rejects a REDIS_URL or ELASTICSEARCH_URL without the right scheme, naming the expected form", () => {
+    for (const bad of ["localhost:6379", "http://127.0.0.1:6379", "127.0.0.1:6379"]) {
+      expect(() => loadConfig({ REDIS_URL: bad }), bad).toThrow(/REDIS_URL: expected a URL such as redis:\/\/127\.0\.0\.1:6379/);
+    }
+    expect(loadConfig({ REDIS_URL: "rediss://:pw@cache.example.com:6380/2" }).redisUrl).toBe("rediss://:pw@cache.example.com:6380/2");
+    expect(() => loadConfig({ ELASTICSEARCH_URL: "localhost:9200" })).toThrow(/ELASTICSEARCH_URL: expected a URL such as http:\/\/127\.0\.0\.1:9200/);
+  });
+
+  it("never repeats a password from a bad URL in its message", () => {
+    expect(() => loadConfig({ REDIS_URL: "http://user:s3cret@redis:6379" })).toThrow(/user:\*\*\*@redis/);
+    expect(() => loadConfig({ REDIS_URL: "http://user:s3cret@redis:6379" })).not.toThrow(/s3cret/);
+  });
+
   it("lists every bad value, one line each", () => {
     try {
       loadConfig({ REDIS_URL: "not a url", REGRADAR_FETCH_MAX_BYTES: "-5", REGRADAR_LOG_LEVEL: "loud" });

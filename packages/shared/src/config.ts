@@ -11,14 +11,31 @@ const csv = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** A URL whose scheme is one of `schemes`: `localhost:6379` parses as a URL with scheme "localhost:". */
+const urlWithScheme = (schemes: string[], example: string) =>
+  z.string().refine((s) => {
+    try {
+      const u = new URL(s);
+      return schemes.includes(u.protocol.slice(0, -1)) && u.hostname !== "";
+    } catch {
+      return false;
+    }
+  }, `expected a URL such as ${example}`);
+
 const envSchema = z.object({
-  REDIS_URL: z.string().url().optional(),
-  ELASTICSEARCH_URL: z.string().url().optional(),
+  REDIS_URL: urlWithScheme(["redis", "rediss"], "redis://127.0.0.1:6379").optional(),
+  ELASTICSEARCH_URL: urlWithScheme(["http", "https"], "http://127.0.0.1:9200").optional(),
   REGRADAR_ES_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, - and _ only").default("regradar-articles"),
   REGRADAR_DATA_DIR: z.string().min(1).default("./data"),
   REGRADAR_FEEDS: z.string().min(1).default("./feeds.yaml"),
   REGRADAR_ALLOW_HOSTS: csv,
   REGRADAR_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Unset: readable lines when stderr is a terminal, JSON otherwise (log collectors).
+  REGRADAR_LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  // Unset: no metrics endpoint. Each process of a scaled-out stage needs its own port.
+  // https://no-color.org: any non-empty value turns ANSI colours off.
+  NO_COLOR: z.string().optional(),
+  REGRADAR_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   REGRADAR_QUEUE_PREFIX: z.string().min(1).default("regradar"),
   REGRADAR_USER_AGENT: z.string().min(1).default("RegRadar/0.1 (+https://github.com/regradar/regradar; crypto-regulation news monitor)"),
   REGRADAR_FETCH_MAX_BYTES: positiveInt(10 * 1024 * 1024),
@@ -56,6 +73,9 @@ export interface Config {
   feedsFile: string;
   allowHosts: string[];
   logLevel: Env["REGRADAR_LOG_LEVEL"];
+  logFormat: Env["REGRADAR_LOG_FORMAT"];
+  metricsPort: number | undefined;
+  noColor: boolean;
   queuePrefix: string;
   http: { userAgent: string; maxBodyBytes: number; timeoutMs: number; hostDelayMs: number };
   polling: { minSeconds: number; maxSeconds: number; seenPerFeed: number };
@@ -71,6 +91,11 @@ export interface Config {
     ratePerSecond: { webhook: number; email: number; slack: number; telegram: number };
     digestSweepMs: number;
   };
+}
+
+/** A URL as it may appear in a message or log: the password replaced. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*:)[^/@]*@/i, "$1***@");
 }
 
 export class ConfigError extends Error {
@@ -103,7 +128,7 @@ function parseEnv(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message} (got ${JSON.stringify(present[String(i.path[0])])})`));
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message} (got ${JSON.stringify(redactUrl(present[String(i.path[0])] ?? ""))})`));
   }
   const e = parsed.data;
   if (e.REGRADAR_POLL_MIN_SECONDS > e.REGRADAR_POLL_MAX_SECONDS) {
@@ -116,6 +141,9 @@ function parseEnv(env: Record<string, string | undefined>): Config {
     feedsFile: e.REGRADAR_FEEDS,
     allowHosts: e.REGRADAR_ALLOW_HOSTS,
     logLevel: e.REGRADAR_LOG_LEVEL,
+    logFormat: e.REGRADAR_LOG_FORMAT,
+    metricsPort: e.REGRADAR_METRICS_PORT,
+    noColor: e.NO_COLOR !== undefined,
     queuePrefix: e.REGRADAR_QUEUE_PREFIX,
     http: {
       userAgent: e.REGRADAR_USER_AGENT,

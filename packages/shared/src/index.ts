@@ -10,3 +10,4 @@ export * from "./http/index.js";
 export * from "./worker.js";
 export * from "./stage.js";
 export * from "./process.js";
+export * from "./metrics.js";

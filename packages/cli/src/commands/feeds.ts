@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { loadConfig, type Config } from "@regradar/shared";
+import { loadConfig, RedisUnavailableError, type Config } from "@regradar/shared";
 import {
-  feedIdFor, feedSpecSchema, loadFeeds, parseOpml, redisFeedStateStore, saveFeeds, syncSchedules, type FeedSpec,
+  FeedRegistryError, feedIdFor, feedSpecSchema, loadFeeds, parseOpml, redisFeedStateStore, saveFeeds, syncSchedules, type FeedSpec,
 } from "@regradar/fetcher";
 import { CliError, printJson } from "../cli-error.js";
 import { withRedis, type RedisContext } from "../redis-context.js";
@@ -11,7 +11,10 @@ import { isListening } from "../redis-server.js";
 /** Runs `fn` when Redis is reachable (never starting a private one): registry edits succeed without it. */
 async function ifRedisReachable<T>(config: Config, fn: (ctx: RedisContext) => Promise<T>): Promise<T | null> {
   if (!config.redisUrl && !(await isListening("127.0.0.1", 6379))) return null;
-  return withRedis(config, fn).catch(() => null);
+  return withRedis(config, fn).catch((err: unknown) => {
+    if (err instanceof RedisUnavailableError) return null;
+    throw err;
+  });
 }
 
 async function resync(config: Config, feeds: FeedSpec[]): Promise<boolean> {
@@ -30,7 +33,10 @@ export async function feeds(argv: string[]): Promise<void> {
     args: rest, allowPositionals: true,
     options: { id: { type: "string" }, url: { type: "string" }, title: { type: "string" }, interval: { type: "string" }, tag: { type: "string", multiple: true }, json: { type: "boolean" } },
   });
-  const registry = await loadFeeds(config.feedsFile);
+  // add and import create the registry; every other command needs it to exist.
+  const registry = await loadFeeds(config.feedsFile, { missingOk: sub === "add" || sub === "import" }).catch((err: unknown) => {
+    throw err instanceof FeedRegistryError ? new CliError(err.message, 1) : err;
+  });
   switch (sub) {
     case "list": {
       const health = await ifRedisReachable(config, async ({ redis }) => {
@@ -80,7 +86,14 @@ export async function feeds(argv: string[]): Promise<void> {
       const known = new Set(registry.map((f) => f.url));
       const added: FeedSpec[] = [];
       const skipped: Array<{ url: string; reason: string }> = [];
-      for (const o of parseOpml(xml)) {
+      let outlines: ReturnType<typeof parseOpml>;
+      try {
+        outlines = parseOpml(xml);
+      } catch (err) {
+        if (err instanceof FeedRegistryError) throw new CliError(`feeds import: ${file}: ${err.message}`);
+        throw err;
+      }
+      for (const o of outlines) {
         if (known.has(o.url)) { skipped.push({ url: o.url, reason: "already registered" }); continue; }
         const parsed = feedSpecSchema.safeParse({ id: feedIdFor(o.title ?? o.url, taken), url: o.url, title: o.title, tags: o.tags });
         if (!parsed.success) { skipped.push({ url: o.url, reason: parsed.error.issues[0]!.message }); continue; }
@@ -92,6 +105,6 @@ export async function feeds(argv: string[]): Promise<void> {
       return printJson({ added: added.length, skipped, scheduled: synced });
     }
     default:
-      throw new CliError("usage: regradar feeds list|add --url <u> [--id] [--title] [--interval s] [--tag t]...|remove <id>|import <opml>");
+      throw new CliError(`unknown command: feeds ${sub ?? ""} (regradar feeds --help lists them)`);
   }
 }

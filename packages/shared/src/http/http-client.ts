@@ -6,6 +6,7 @@ import { pipeline as pipelineCb } from "node:stream";
 import zlib from "node:zlib";
 import { Agent, buildConnector, request, type Dispatcher } from "undici";
 import { createAddressGuard, type AddressGuard } from "./address-guard.js";
+import { metrics } from "../metrics.js";
 import { HttpFetchError } from "./http-fetch-error.js";
 
 /** Resolves a host name to the addresses a connection may use. The default is the system resolver. */
@@ -144,6 +145,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         }
 
         const decoded = await readBody(res, maxBodyBytes, url.href);
+        metrics().fetchedBytes.inc(decoded.length);
         return {
           status: res.statusCode,
           url: url.href,
@@ -250,7 +252,8 @@ function precheckHost(guard: AddressGuard, url: URL): void {
 }
 
 function blockedError(host: string, address: string, why: string, url?: string): HttpFetchError {
-  return new HttpFetchError("blocked_address", `refusing to connect to ${host} (${address}): ${why}`, { url });
+  // The operator's way out is named: a feed on the LAN is legitimate once someone says so.
+  return new HttpFetchError("blocked_address", `refusing to connect to ${host} (${address}): ${why}; to allow it, add ${host} to REGRADAR_ALLOW_HOSTS`, { url });
 }
 
 function parseHttpUrl(value: string, forUrl: string, base?: URL): URL {
