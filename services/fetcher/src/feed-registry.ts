@@ -35,7 +35,9 @@ export function parseFeeds(file: string, raw: string): FeedSpec[] {
     const e = doc.errors[0]!;
     throw new FeedRegistryError(`${file}:${lines.linePos(e.pos[0]).line}: not valid YAML: ${e.message.split("\n")[0]}`);
   }
-  const parsed = registrySchema.safeParse(doc.toJS() ?? {});
+  // Empty is an error, not "no feeds": an editor's save caught half-way would otherwise unschedule every feed.
+  if (doc.contents === null) throw new FeedRegistryError(`${file}: empty; expected a "feeds:" list (feeds: [] for none)`);
+  const parsed = registrySchema.safeParse(doc.toJS());
   if (!parsed.success) {
     throw new FeedRegistryError(parsed.error.issues.map((i) => at(file, doc, lines, i.path, `${i.path.join(".") || "(root)"}: ${i.message}`)).join("; "));
   }
@@ -72,14 +74,18 @@ export async function loadFeeds(file: string, opts: { missingOk?: boolean } = {}
  */
 export function registryReader(file: string, onInvalid: (err: FeedRegistryError) => void): () => Promise<FeedSpec[]> {
   let cached: { mtimeMs: number; feeds: FeedSpec[] } | null = null;
+  // An editor's save can change the file's mtime twice (truncate, write): the same problem is reported once.
+  let reported: string | null = null;
   return async () => {
     const mtimeMs = await stat(file).then((s) => s.mtimeMs, () => -1);
     if (cached && cached.mtimeMs === mtimeMs) return cached.feeds;
     try {
       cached = { mtimeMs, feeds: await loadFeeds(file) };
+      reported = null;
     } catch (err) {
       if (!cached || !(err instanceof FeedRegistryError)) throw err;
-      onInvalid(err);
+      if (err.message !== reported) onInvalid(err);
+      reported = err.message;
       cached = { mtimeMs, feeds: cached.feeds };
     }
     return cached.feeds;
