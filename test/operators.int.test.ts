@@ -344,6 +344,10 @@ describe("the README works as written", () => {
     const env = { REDIS_URL: inject("redisUrl"), REGRADAR_FEEDS: feedsFile, REGRADAR_DATA_DIR: tmpDir, REGRADAR_QUEUE_PREFIX: prefix, REGRADAR_LOG_FORMAT: "json" };
     const run = background(["run"], env);
     await until(() => run.stderr().includes("workers started"), 20_000, "run to start");
+    // The feed is on a loopback address: refused, and the refusal says how to allow it.
+    let listed = "";
+    await until(async () => (listed = (await regradar(["feeds", "list"], env)).stdout).includes("FAILING"), 20_000, "the refused poll");
+    expect(listed).toMatch(/blocked_address: refusing to connect to 127\.0\.0\.1 .*; to allow it, add 127\.0\.0\.1 to REGRADAR_ALLOW_HOSTS/);
     expect(await run.stop()).toBe(0);
 
     const readme = await readFile(path.join(ROOT, "README.md"), "utf8");
