@@ -113,6 +113,8 @@ describe("CLI conventions", () => {
     const added = await regradar(["feeds", "add", "--url", "https://www.sec.gov/news/pressreleases.rss", "--json"], env);
     expect(added.code).toBe(0);
     expect(JSON.parse(added.stdout)).toMatchObject({ added: { id: "sec-gov-news-pressreleases-rss" }, scheduled: false });
+    // The registry edit stands without Redis; one line says what did not happen.
+    expect(lines(added.stderr)).toEqual([expect.stringMatching(/warning: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: ECONNREFUSED; feed schedules/)]);
   });
 });
 

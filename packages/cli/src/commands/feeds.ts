@@ -12,8 +12,10 @@ import { isListening } from "../redis-server.js";
 async function ifRedisReachable<T>(config: Config, fn: (ctx: RedisContext) => Promise<T>): Promise<T | null> {
   if (!config.redisUrl && !(await isListening("127.0.0.1", 6379))) return null;
   return withRedis(config, fn).catch((err: unknown) => {
-    if (err instanceof RedisUnavailableError) return null;
-    throw err;
+    if (!(err instanceof RedisUnavailableError)) throw err;
+    // The edit itself stands; say why health or schedules are missing (a fetcher syncs them when it starts).
+    process.stderr.write(`regradar: warning: ${err.message}; feed schedules and health are not updated\n`);
+    return null;
   });
 }
 
