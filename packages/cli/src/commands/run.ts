@@ -20,13 +20,21 @@ async function serve(names: readonly StageName[]): Promise<void> {
     const withEndpoint = { ...config, redisUrl: endpoint.url };
     const metrics = config.metricsPort === undefined ? null : await serveMetrics(withEndpoint, config.metricsPort, log);
     try {
-      const running = await startStages(withEndpoint, log, names);
-      log.info({ stages: names }, "workers started");
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => { log.info({ signal }, "draining"); resolve(); };
-        process.once("SIGTERM", () => stop("SIGTERM"));
-        process.once("SIGINT", () => stop("SIGINT"));
+      // Listened for before the start: a stage waiting for Redis can be stopped too.
+      const stopped = new Promise<string>((resolve) => {
+        process.once("SIGTERM", () => resolve("SIGTERM"));
+        process.once("SIGINT", () => resolve("SIGINT"));
       });
+      const starting = startStages(withEndpoint, log, names);
+      const first = await Promise.race([starting, stopped]);
+      if (typeof first === "string") {
+        // Nothing was consumed yet; the start may be waiting on Redis indefinitely, so no drain to wait for.
+        log.info({ signal: first }, "stopped before the stages started");
+        process.exit(0);
+      }
+      const running = first;
+      log.info({ stages: names }, "workers started");
+      log.info({ signal: await stopped }, "draining");
       const deadline = setTimeout(() => { log.error("shutdown deadline passed, exiting"); process.exit(1); }, SHUTDOWN_DEADLINE_MS);
       await running.close();
       clearTimeout(deadline);
