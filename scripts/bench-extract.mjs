@@ -81,6 +81,12 @@ async function loadExtractors(only) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
+  if (!fs.existsSync(path.join(AEB_DIR, "score-articles.mjs"))) {
+    // A fresh clone has no ../shared: say what is needed instead of a module-not-found stack.
+    console.error(`bench:extract needs the article-extraction benchmark (score-articles.mjs, split.json, html/*.html.gz), not found in ${AEB_DIR}.\n` +
+      "It is not part of this repository: set AEB_DIR to its folder (default ../shared/benchmarks/articles).");
+    process.exit(2);
+  }
   const scorer = await import(pathToFileURL(path.join(AEB_DIR, "score-articles.mjs")).href);
   const gt = scorer.loadGroundTruth(AEB_DIR);
   const split = scorer.loadSplit(path.join(AEB_DIR, "split.json"));

@@ -17,7 +17,7 @@
 // authorities gazetteer, exchange and asset lists) stay, as they would for unseen text. The rules
 // themselves are the same in every fold, so the gap between this figure and the fit is a lower
 // bound on the overfit, not all of it.
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -82,6 +82,12 @@ function prf({ tp, fp, fn }) {
 // ---------------------------------------------------------------------------------------------
 
 const goldPath = join(dir, `gold-${opt.set}.jsonl`);
+if (!existsSync(goldPath)) {
+  // A fresh clone has no ../shared: say what is needed instead of an ENOENT stack.
+  console.error(`bench:mentions needs the mentions benchmark's gold file, not found: ${goldPath}\n` +
+    "It is not part of this repository: set MENTIONS_DIR to its folder (default ../shared/benchmarks/mentions).");
+  process.exit(2);
+}
 const articles = readFileSync(goldPath, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
 const inputOf = (a) => ({ title: a.title ?? "", text: a.text ?? "", lang: a.lang ?? null });
 

@@ -296,8 +296,8 @@ describe("alerts end to end (real Redis, SQLite or Elasticsearch, local HTTP and
 
   test("regradar subscriptions add/list/remove through the CLI (contract 5)", async ({ prefix, tmpDir }) => {
     const env = { ...process.env, REDIS_URL: inject("redisUrl"), REGRADAR_QUEUE_PREFIX: prefix, REGRADAR_DATA_DIR: tmpDir, REGRADAR_LOG_LEVEL: "silent" };
-    const run = (args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const p = spawn(process.execPath, [CLI, "subscriptions", ...args], { env });
+    const run = (args: string[], withEnv: Record<string, string | undefined> = env) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, [CLI, "subscriptions", ...args], { env: withEnv });
       let stdout = "", stderr = "";
       p.stdout.on("data", (d) => (stdout += String(d)));
       p.stderr.on("data", (d) => (stderr += String(d)));
@@ -323,7 +323,13 @@ describe("alerts end to end (real Redis, SQLite or Elasticsearch, local HTTP and
     const server = await startTestServer();
     try {
       const hook = webhookReceiver(server, "/hooks/cli");
-      const local = JSON.parse((await run(["add", "--name", "local", "--channel", "webhook", "--target", hook.url, "--secret", "cli-secret-1", "--json"])).stdout) as { id: string };
+      // A loopback target is refused at `add` unless allow-listed; allowed then, the delivery guard still
+      // refuses it once the allow-list no longer names it.
+      const refused = await run(["add", "--name", "local", "--channel", "webhook", "--target", hook.url, "--json"]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/REGRADAR_ALLOW_HOSTS/);
+      const allowedEnv = { ...env, REGRADAR_ALLOW_HOSTS: "127.0.0.1" };
+      const local = JSON.parse((await run(["add", "--name", "local", "--channel", "webhook", "--target", hook.url, "--secret", "cli-secret-1", "--json"], allowedEnv)).stdout) as { id: string };
       const blocked = await run(["test", local.id, "--json"]);
       expect(blocked.code).toBe(1);
       expect(JSON.parse(blocked.stdout)).toMatchObject({ ok: false, error: expect.stringMatching(/blocked_address/) });

@@ -157,6 +157,8 @@ describe.each(STORES)("ArticleStore contract: $name", ({ name, open, reader }) =
       ["authorities", { authorities: ["U.S. Securities and Exchange Commission"] }, [secEtf]],
       ["actions", { actions: ["licensing"] }, [secEtf, undated]],
       ["entities", { entities: ["Huobi"] }, [seed, chinese, seedCopy]],
+      ["entities, in any case", { entities: ["huobi"] }, [seed, chinese, seedCopy]],
+      ["authorities, in any case", { authorities: ["u.s. securities and exchange commission"] }, [secEtf]],
       ["sources", { sources: ["news.example.com"] }, [seed, binancePh, undated]],
       ["langs", { langs: ["zh"] }, [chinese]],
       ["relevant: false", { relevant: false }, [priceTalk]],

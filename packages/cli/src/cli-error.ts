@@ -7,3 +7,6 @@ export class CliError extends Error {
 }
 
 export const printJson = (value: unknown): void => { process.stdout.write(`${JSON.stringify(value)}\n`); };
+
+/** ANSI styling only for a person at a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export const useColor = (config: { noColor: boolean }): boolean => Boolean(process.stdout.isTTY) && !config.noColor;

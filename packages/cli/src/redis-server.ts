@@ -81,6 +81,9 @@ export async function ensureRedis(opts: { redisUrl: string | undefined; dataDir:
     );
   }
   const dir = path.resolve(opts.dataDir, "redis");
+  await mkdir(dir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`cannot use REGRADAR_DATA_DIR (${opts.dataDir}) for the private redis-server's data: ${err.code ?? err.message}`);
+  });
   const server = await startRedisServer({ port: DEFAULT_PORT, dir, appendOnly: true });
   opts.log.info({ url: server.url, dir }, "started private redis-server");
   return { url: server.url, stop: server.stop };

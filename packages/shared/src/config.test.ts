@@ -23,9 +23,22 @@ describe("configuration", () => {
     expect(c.elasticsearch).toMatchObject({ url: "http://es1:9200", nodes: ["http://es1:9200", "http://es2:9200"] });
     expect(c.queuePrefix).toBe("{regradar}");
     expect(loadConfig({ REDIS_URL: "redis+cluster://r1:7000", REGRADAR_QUEUE_PREFIX: "{rr}" }).queuePrefix).toBe("{rr}");
-    expect(() => loadConfig({ ELASTICSEARCH_URL: "http://es1:9200,es2" })).toThrow(/ELASTICSEARCH_URL: not an http\(s\) URL: "es2"/);
+    expect(() => loadConfig({ ELASTICSEARCH_URL: "http://es1:9200,es2" })).toThrow(/ELASTICSEARCH_URL: expected a URL such as http:\/\/127\.0\.0\.1:9200, got "es2"/);
     expect(() => loadConfig({ REDIS_URL: "localhost:6379" })).toThrow(/REDIS_URL/);
-    expect(() => loadConfig({ REDIS_URL: "http://127.0.0.1:6379" })).toThrow(/REDIS_URL: unsupported scheme http:/);
+    expect(() => loadConfig({ REDIS_URL: "http://127.0.0.1:6379" })).toThrow(/REDIS_URL: expected a URL such as redis:/);
+  });
+
+  it("rejects a REDIS_URL or ELASTICSEARCH_URL without the right scheme, naming the expected form", () => {
+    for (const bad of ["localhost:6379", "http://127.0.0.1:6379", "127.0.0.1:6379"]) {
+      expect(() => loadConfig({ REDIS_URL: bad }), bad).toThrow(/REDIS_URL: expected a URL such as redis:\/\/127\.0\.0\.1:6379/);
+    }
+    expect(loadConfig({ REDIS_URL: "rediss://:pw@cache.example.com:6380/2" }).redisUrl).toBe("rediss://:pw@cache.example.com:6380/2");
+    expect(() => loadConfig({ ELASTICSEARCH_URL: "localhost:9200" })).toThrow(/ELASTICSEARCH_URL: expected a URL such as http:\/\/127\.0\.0\.1:9200/);
+  });
+
+  it("never repeats a password from a bad URL in its message", () => {
+    expect(() => loadConfig({ REDIS_URL: "http://user:s3cret@redis:6379" })).toThrow(/user:\*\*\*@redis/);
+    expect(() => loadConfig({ REDIS_URL: "http://user:s3cret@redis:6379" })).not.toThrow(/s3cret/);
   });
 
   it("lists every bad value, one line each", () => {

@@ -22,7 +22,7 @@ const envSchema = z.object({
   // One node's URL, or several comma-separated (a cluster's nodes: the client spreads requests and fails over).
   ELASTICSEARCH_URL: z.string().optional().superRefine((urls, ctx) => {
     for (const url of urls?.split(",") ?? []) {
-      if (!/^https?:\/\/[^/]+/.test(url.trim())) ctx.addIssue({ code: "custom", message: `not an http(s) URL: ${JSON.stringify(url.trim())}` });
+      if (!/^https?:\/\/[^/]+/.test(url.trim())) ctx.addIssue({ code: "custom", message: `expected a URL such as http://127.0.0.1:9200, got ${JSON.stringify(redactUrl(url.trim()))}` });
     }
   }),
   REGRADAR_ES_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, - and _ only").default("regradar-articles"),
@@ -30,6 +30,12 @@ const envSchema = z.object({
   REGRADAR_FEEDS: z.string().min(1).default("./feeds.yaml"),
   REGRADAR_ALLOW_HOSTS: csv,
   REGRADAR_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Unset: readable lines when stderr is a terminal, JSON otherwise (log collectors).
+  REGRADAR_LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  // Unset: no metrics endpoint. Each process of a scaled-out stage needs its own port.
+  // https://no-color.org: any non-empty value turns ANSI colours off.
+  NO_COLOR: z.string().optional(),
+  REGRADAR_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   REGRADAR_QUEUE_PREFIX: z.string().min(1).default("regradar"),
   REGRADAR_USER_AGENT: z.string().min(1).default("RegRadar/0.1 (+https://github.com/regradar/regradar; crypto-regulation news monitor)"),
   REGRADAR_FETCH_MAX_BYTES: positiveInt(10 * 1024 * 1024),
@@ -66,13 +72,17 @@ function elasticsearchConfig(urls: string, index: string): NonNullable<Config["e
 }
 
 function redisUrlProblem(url: string): string | null {
-  const expected = "expected redis://host:port, rediss://host:port or redis+cluster://host:port,host:port";
+  // rediss:// and redis+cluster:// are the other accepted forms (README, "Scale out").
+  const expected = "expected a URL such as redis://127.0.0.1:6379";
   if (isClusterUrl(url)) {
-    try { clusterNodes(url); return null; } catch (err) { return `${(err as Error).message}; ${expected}`; }
+    try { clusterNodes(url); return null; } catch (err) { return `expected a URL such as redis+cluster://host:port,host:port; ${(err as Error).message}`; }
   }
-  let parsed: URL;
-  try { parsed = new URL(url); } catch { return expected; }
-  return parsed.protocol === "redis:" || parsed.protocol === "rediss:" ? null : `unsupported scheme ${parsed.protocol}; ${expected}`;
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === "redis:" || parsed.protocol === "rediss:") && parsed.hostname !== "" ? null : expected;
+  } catch {
+    return expected;
+  }
 }
 
 export interface Config {
@@ -83,6 +93,9 @@ export interface Config {
   feedsFile: string;
   allowHosts: string[];
   logLevel: Env["REGRADAR_LOG_LEVEL"];
+  logFormat: Env["REGRADAR_LOG_FORMAT"];
+  metricsPort: number | undefined;
+  noColor: boolean;
   queuePrefix: string;
   http: { userAgent: string; maxBodyBytes: number; timeoutMs: number; hostDelayMs: number };
   polling: { minSeconds: number; maxSeconds: number; seenPerFeed: number };
@@ -98,6 +111,11 @@ export interface Config {
     ratePerSecond: { webhook: number; email: number; slack: number; telegram: number };
     digestSweepMs: number;
   };
+}
+
+/** A URL as it may appear in a message or log: the password replaced. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*:)[^/@]*@/i, "$1***@");
 }
 
 export class ConfigError extends Error {
@@ -130,7 +148,7 @@ function parseEnv(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message} (got ${JSON.stringify(present[String(i.path[0])])})`));
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message} (got ${JSON.stringify(redactUrl(present[String(i.path[0])] ?? ""))})`));
   }
   const e = parsed.data;
   if (e.REGRADAR_POLL_MIN_SECONDS > e.REGRADAR_POLL_MAX_SECONDS) {
@@ -143,6 +161,9 @@ function parseEnv(env: Record<string, string | undefined>): Config {
     feedsFile: e.REGRADAR_FEEDS,
     allowHosts: e.REGRADAR_ALLOW_HOSTS,
     logLevel: e.REGRADAR_LOG_LEVEL,
+    logFormat: e.REGRADAR_LOG_FORMAT,
+    metricsPort: e.REGRADAR_METRICS_PORT,
+    noColor: e.NO_COLOR !== undefined,
     queuePrefix: clusterSafePrefix(e.REGRADAR_QUEUE_PREFIX, e.REDIS_URL),
     http: {
       userAgent: e.REGRADAR_USER_AGENT,

@@ -11,3 +11,4 @@ export * from "./worker.js";
 export * from "./stage.js";
 export * from "./process.js";
 export * from "./words.js";
+export * from "./metrics.js";

@@ -29,7 +29,9 @@ export interface StageBase {
  */
 export function openStageBase(config: Config, stage: StageName, log: Logger, resources: Resources): StageBase {
   if (!config.redisUrl) throw new Error(`${stage}: REDIS_URL is not set`);
-  const redis = resources.add("redis", createRedisConnection(config.redisUrl, "worker"), (r) => r.quit());
+  const redis = resources.add("redis", createRedisConnection(config.redisUrl, "worker", log),
+    // QUIT would wait for a Redis that is down; a closed connection is all shutdown needs then.
+    (r) => (r.status === "ready" ? r.quit() : r.disconnect()));
   const queueSettings = { deliveryBackoffMs: config.alerts.backoffMs };
   const queues = resources.add("queues", openQueues(redis, config.queuePrefix, queueSettings), (q) => q.close());
   return {

@@ -176,6 +176,9 @@ export function openQueues(connection: ConnectionOptions, prefix: string, settin
   const handles = Object.fromEntries(QUEUE_KEYS.map((key) => {
     const def = queueCatalog[key];
     const queue = new Queue(def.name, { connection, prefix, defaultJobOptions: def.policy(settings) });
+    // Connection errors: the connection's own watcher logs an outage once (createRedisConnection);
+    // without a listener BullMQ prints each one as a stack on stderr.
+    queue.on("error", () => {});
     raw.push(queue);
     return [key, handleFor(key, queue)];
   })) as { [K in QueueKey]: QueueHandle<K> };

@@ -42,7 +42,12 @@ export function workerStage(name: StageName, startWorkers: () => Promise<Worker[
       }
     },
     async close() {
-      for (const w of workers) await w.close();
+      for (const w of workers) {
+        // Redis down: a graceful close would wait for it forever, and nothing an active job finishes
+        // could be recorded anyway; its lock lapses and a worker redoes it once Redis is back.
+        const connected = (w.opts.connection as { status?: string }).status === "ready";
+        await w.close(!connected);
+      }
       await afterClose?.();
     },
     onCompleted: (l) => { listeners.push(l); },

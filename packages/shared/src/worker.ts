@@ -2,6 +2,8 @@ import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type 
 import type { RedisClient } from "./redis.js";
 import { attemptsOf, InvalidJobError, parseJob, queueCatalog, type JobData, type QueueKey, type QueueSettings } from "./queues.js";
 import type { Logger } from "./logger.js";
+import { metrics } from "./metrics.js";
+import { isConnectionError } from "./redis.js";
 
 /** A failure no retry can fix: bad payload, 404/410, unparseable input. */
 export class PermanentError extends UnrecoverableError {
@@ -78,6 +80,7 @@ export interface StageWorkerOptions<K extends QueueKey> extends StageWiring {
 export function startStageWorker<K extends QueueKey>(opts: StageWorkerOptions<K>): Worker {
   const def = queueCatalog[opts.queue];
   const attempts = attemptsOf(opts.queue, opts.queueSettings);
+  const m = metrics();
   const worker = new Worker(def.name, async (job: Job, token?: string) => {
     const attempt = job.attemptsMade + 1;
     const log = opts.log.child({ queue: def.name, job: job.name, jobId: job.id, attempt });
@@ -89,12 +92,15 @@ export function startStageWorker<K extends QueueKey>(opts: StageWorkerOptions<K>
       throw err;
     }
     const started = Date.now();
-    const result = await opts.handle(data, { log, jobId: job.id ?? "", attempt, finalAttempt: attempt >= attempts, scheduled: Boolean(job.repeatJobKey) });
+    const result = await opts.handle(data, { log, jobId: job.id ?? "", attempt, finalAttempt: attempt >= attempts, scheduled: Boolean(job.repeatJobKey) })
+      .finally(() => m.jobSeconds.observe({ queue: def.name }, (Date.now() - started) / 1000));
     if (result instanceof JobDelay) {
+      m.jobs.inc({ queue: def.name, outcome: "delayed" });
       log.debug({ delayMs: result.ms, reason: result.reason }, "job delayed");
       await job.moveToDelayed(Date.now() + result.ms, token);
       throw new DelayedError();
     }
+    m.jobs.inc({ queue: def.name, outcome: "completed" });
     log.info({ outcome: result, ms: Date.now() - started }, "job completed");
     return result;
   }, {
@@ -106,6 +112,7 @@ export function startStageWorker<K extends QueueKey>(opts: StageWorkerOptions<K>
     if (!job) return;
     const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? attempts);
     const log = opts.log.child({ queue: def.name, job: job.name, jobId: job.id, attempt: job.attemptsMade });
+    m.jobs.inc({ queue: def.name, outcome: final ? "failed" : "retried" });
     if (!final) { log.warn({ err }, "job failed, will retry"); return; }
     log.error({ err }, "job failed permanently");
     const reason = err instanceof PermanentError ? `${err.reason}: ${err.message}` : err.message;
@@ -113,6 +120,11 @@ export function startStageWorker<K extends QueueKey>(opts: StageWorkerOptions<K>
       queue: def.name, jobId: job.id ?? "", jobName: job.name, reason, attempts: job.attemptsMade, failedAt: new Date().toISOString(), data: job.data,
     }).catch((e) => log.error({ err: e }, "could not record dead letter"));
   });
-  worker.on("error", (err) => opts.log.error({ err, queue: def.name }, "worker error"));
+  // While Redis is down BullMQ reports every reconnection attempt here; the connection's own
+  // watcher (createRedisConnection) logs the outage once, and its end once.
+  worker.on("error", (err) => {
+    if (isConnectionError(err)) opts.log.debug({ err, queue: def.name }, "worker connection error");
+    else opts.log.error({ err, queue: def.name }, "worker error");
+  });
   return worker;
 }

@@ -1,6 +1,9 @@
 import type { ArticleDocument, StoredArticle } from "@regradar/shared";
 import type { SearchQuery, SearchResult } from "./search/query-language.js";
 
+/** Filters on names people type (Huobi, huobi, SEC): matched regardless of case, in both stores. */
+export const CASE_INSENSITIVE_FILTERS: ReadonlySet<string> = new Set(["authorities", "entities"]);
+
 export interface UpsertOutcome {
   /** Ids stored for the first time. */
   created: string[];

@@ -1,4 +1,4 @@
-import type { Config } from "@regradar/shared";
+import { redactUrl, type Config } from "@regradar/shared";
 import type { ArticleStore } from "./article-store.js";
 import { ElasticsearchArticleStore } from "./elasticsearch/article-store.js";
 import { createElasticsearchClient } from "./elasticsearch/client.js";
@@ -28,7 +28,7 @@ export async function openStores(config: Pick<Config, "elasticsearch" | "dataDir
     const subscriptions = new ElasticsearchSubscriptionStore(client, subscriptionIndicesFor(config.elasticsearch.index));
     stores = { articles, subscriptions, close: async () => { await closeAll([articles, subscriptions]); await client.close(); } };
   } else {
-    const db = openSqliteDatabase(sqliteIndexFile(config.dataDir));
+    const db = openSqliteAt(config.dataDir);
     const articles = new SqliteArticleStore(db);
     const subscriptions = new SqliteSubscriptionStore(db);
     stores = { articles, subscriptions, close: async () => { await closeAll([articles, subscriptions]); if (db.open) db.close(); } };
@@ -38,9 +38,23 @@ export async function openStores(config: Pick<Config, "elasticsearch" | "dataDir
     if (need.subscriptions) await stores.subscriptions.init();
   } catch (err) {
     await stores.close().catch(() => {});
+    // The one-line answer an operator needs: which engine, where, and why.
+    const name = (err as Error).name;
+    if (config.elasticsearch && (name === "ConnectionError" || name === "TimeoutError")) {
+      throw new Error(`cannot reach Elasticsearch at ${redactUrl(config.elasticsearch.url)}: ${(err as Error).message}`, { cause: err });
+    }
     throw err;
   }
   return stores;
+}
+
+function openSqliteAt(dataDir: string) {
+  try {
+    return openSqliteDatabase(sqliteIndexFile(dataDir));
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new Error(`cannot open the SQLite index in REGRADAR_DATA_DIR (${dataDir}): ${reason}`, { cause: err });
+  }
 }
 
 async function closeAll(stores: Array<{ close(): Promise<void> }>): Promise<void> {

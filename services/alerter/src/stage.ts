@@ -1,5 +1,5 @@
 import {
-  delayJob, startStageWorker, workerStage,
+  delayJob, metrics, startStageWorker, workerStage,
   type JobData, type QueueHandle, type Stage, type StageWiring,
 } from "@regradar/shared";
 import type { ArticleStore, SubscriptionStore } from "@regradar/store";
@@ -36,6 +36,12 @@ export function createAlerterStage(p: AlerterPorts): Stage {
   const now = p.now ?? (() => new Date());
   const compiled = compiledSubscriptionsCache({ redis: p.redis, prefix: p.prefix, subscriptions: p.subscriptions });
   const toDelivery = (d: JobData<"deliveries">) => enqueueDelivery(p.queues.deliveries, d);
+  const { deliveries: delivered } = metrics();
+  // Counted where the channel is known: each attempt at a receiver, sent or failed.
+  const send: SendAlert = (sub, message) => p.send(sub, message).then(
+    () => { delivered.inc({ channel: sub.channel, outcome: "sent" }); },
+    (err: unknown) => { delivered.inc({ channel: sub.channel, outcome: "failed" }); throw err; },
+  );
 
   return workerStage("alerter", async () => {
     // Failing here fails the start: digests that silently never go out are worse than a loud stop.
@@ -48,7 +54,7 @@ export function createAlerterStage(p: AlerterPorts): Stage {
       ...p, queue: "deliveries",
       async handle(data, ctx) {
         const outcome = await deliverAlert(data, { number: ctx.attempt, final: ctx.finalAttempt }, {
-          articles: p.articles, subscriptions: p.subscriptions, send: p.send, throttle: p.throttle, now,
+          articles: p.articles, subscriptions: p.subscriptions, send, throttle: p.throttle, now,
         });
         // The channel's rate limit is spent: back later without using an attempt.
         if (outcome.status === "throttled") return delayJob(outcome.waitMs, "channel_rate_limit");

@@ -1,10 +1,10 @@
-import { stat, watch } from "node:fs/promises";
+import { watch } from "node:fs/promises";
 import path from "node:path";
 import {
-  articleJobId, delayJob, startStageWorker, workerStage,
+  articleJobId, delayJob, metrics, startStageWorker, workerStage,
   type ArticleCandidate, type HttpClient, type QueueHandle, type Stage, type StageWiring,
 } from "@regradar/shared";
-import { loadFeeds, type FeedSpec } from "./feed-registry.js";
+import { registryReader } from "./feed-registry.js";
 import type { FeedStateStore } from "./feed-state.js";
 import type { HostSlots } from "./host-slots.js";
 import { pollFeed, type PollPolicy } from "./poll-feed.js";
@@ -26,20 +26,11 @@ export interface FetcherPorts extends StageWiring {
 export const enqueueArticle = (articles: QueueHandle<"articles">, candidate: ArticleCandidate) =>
   articles.enqueue({ name: "extract", data: candidate, jobId: articleJobId(candidate.articleId) });
 
-/** The registry, re-read when the file changes, so `feeds add` needs no restart. */
-function registryReader(file: string) {
-  let cached: { mtimeMs: number; feeds: FeedSpec[] } | null = null;
-  return async (): Promise<FeedSpec[]> => {
-    const mtimeMs = await stat(file).then((s) => s.mtimeMs, () => -1);
-    if (!cached || cached.mtimeMs !== mtimeMs) cached = { mtimeMs, feeds: await loadFeeds(file) };
-    return cached.feeds;
-  };
-}
-
 /** The fetcher stage: polls feeds (queue `feeds`) and enqueues their new items (queue `articles`). */
 export function createFetcherStage(p: FetcherPorts): Stage {
-  const registry = registryReader(p.feedsFile);
+  const registry = registryReader(p.feedsFile, (err) => p.log.error({ err: err.message, feedsFile: p.feedsFile }, "feed registry edit is invalid; keeping the last good registry"));
   const stopWatching = new AbortController();
+  const { fetches } = metrics();
 
   const syncFromRegistry = async () => {
     const feeds = await registry();
@@ -77,6 +68,7 @@ export function createFetcherStage(p: FetcherPorts): Stage {
         }, p.policy);
         // Another poll holds this host: come back when its slot frees, without using an attempt.
         if (outcome.status === "host_busy") return delayJob(outcome.retryInMs, "host_busy");
+        fetches.inc({ outcome: outcome.status === "failed" ? outcome.reason.split(":")[0]! : outcome.status });
         if ("intervalSeconds" in outcome && outcome.intervalSeconds !== before && ctx.scheduled) {
           await scheduleFeed(p.queues.feeds, feed.id, outcome.intervalSeconds);
         }

@@ -1,12 +1,15 @@
-import { PermanentError, startStageWorker, workerStage, type QueueHandle, type Stage, type StageWiring } from "@regradar/shared";
+import { metrics, PermanentError, startStageWorker, workerStage, type QueueHandle, type Stage, type StageWiring } from "@regradar/shared";
 import type { ArticleStore } from "@regradar/store";
 import { indexArticles, type IndexOutcome } from "./index-articles.js";
 import { MicroBatcher } from "./micro-batcher.js";
+import { watchSlowWrites } from "./slow-writes.js";
 
 export interface IndexerPorts extends StageWiring {
   queues: { alerts: QueueHandle<"alerts"> };
   store: ArticleStore;
   batchSize: number;
+  /** A bulk write running longer than this is logged (once, and once when writes are quick again). */
+  slowWriteMs?: number;
 }
 
 /** Hands the article to subscription matching; the job id makes a re-enqueue a no-op. */
@@ -15,9 +18,11 @@ export const enqueueAlertMatching = (alerts: QueueHandle<"alerts">, articleId: s
 
 /** The indexer stage: documents (queue `index`) in batched upserts to the store, then alert matching (queue `alerts`). */
 export function createIndexerStage(p: IndexerPorts): Stage {
+  const { documentsIndexed } = metrics();
+  const timed = watchSlowWrites(p.log, p.slowWriteMs);
   return workerStage("indexer", () => {
     const batcher = new MicroBatcher<Parameters<typeof indexArticles>[0][number], IndexOutcome>(
-      (docs) => indexArticles(docs, p.store), p.batchSize, 50);
+      (docs) => timed(() => indexArticles(docs, p.store)), p.batchSize, 50);
     return [startStageWorker({
       // Twice batchSize jobs are active at once: one batch is written while the next one fills.
       ...p, queue: "index", concurrency: 2 * p.batchSize,
@@ -26,6 +31,7 @@ export function createIndexerStage(p: IndexerPorts): Stage {
         if (outcome.status === "rejected") throw new PermanentError(`store rejected article ${doc.id}: ${outcome.reason}`, "rejected_by_store");
         // "unchanged" too: a crash after the write but before this enqueue must not lose the alert;
         // the alerter records each (subscription, article) pair once, so a repeat costs nothing.
+        documentsIndexed.inc({ status: outcome.status });
         await enqueueAlertMatching(p.queues.alerts, doc.id);
         return outcome.status;
       },

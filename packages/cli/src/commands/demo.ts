@@ -1,9 +1,10 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { createLogger, loadConfig, withOverrides, type Config } from "@regradar/shared";
+import { loadConfig, withOverrides, type Config } from "@regradar/shared";
+import { cliLogger } from "../cli-logger.js";
 import { redisFeedStateStore, saveFeeds } from "@regradar/fetcher";
 import { openStores, type SearchResult } from "@regradar/store";
-import { CliError, printJson } from "../cli-error.js";
+import { CliError, printJson, useColor } from "../cli-error.js";
 import { startDemoServer } from "../demo/demo-server.js";
 import { waitForDrain } from "../drain.js";
 import { withRedis, type RedisContext } from "../redis-context.js";
@@ -35,7 +36,7 @@ export async function runDemo(ctx: RedisContext, port: number): Promise<{ summar
   for (const f of server.feeds) await state.forget(f.id);
 
   const config: Config = { ...ctx.config, feedsFile };
-  const running = await startStages(config, createLogger(config.logLevel), ["fetcher", "extractor", "indexer", "alerter"], { scheduleFeeds: false });
+  const running = await startStages(config, cliLogger(config), ["fetcher", "extractor", "indexer", "alerter"], { scheduleFeeds: false });
   const counts = { items: 0, articles: 0, indexed: 0, alerts: 0 };
   running.stages.get("fetcher")!.onCompleted((_q, outcome) => { counts.items += (outcome as { items?: number }).items ?? 0; });
   running.stages.get("extractor")!.onCompleted(() => { counts.articles++; });
@@ -87,7 +88,7 @@ export async function demo(argv: string[]): Promise<void> {
       ...relevant.hits.map((h) => `  ${h.publishedAt?.slice(0, 10) ?? "   no date"}  ${(h.title ?? "(untitled)").slice(0, 70).padEnd(70)}  ${h.jurisdictions.join(",") || "-"} | ${h.actions.join(",") || "-"} | ${h.entities.map((e) => e.name).slice(0, 4).join(",") || "-"}`),
       "",
       `Top hits for "${DEMO_QUERY}":`,
-      formatSearchResult({ text: DEMO_QUERY }, result),
+      formatSearchResult({ text: DEMO_QUERY }, result, { color: useColor(config) }),
       "",
       `Try: npx regradar search "火币" --json   or   npx regradar search bitcoin --jurisdiction CN --action ban`,
       "",
@@ -95,9 +96,14 @@ export async function demo(argv: string[]): Promise<void> {
   });
 }
 
-/** The demo's typed overrides: its own server on 127.0.0.1 allowed, no politeness delay, quiet logs. */
+/**
+ * The demo's typed overrides: its own server on 127.0.0.1 allowed, no politeness delay, quiet logs,
+ * and queues of its own: feed schedules that `regradar run` left in the same Redis (or a `run` going
+ * on right now) neither hold up the demo's drain nor take its jobs.
+ */
 export function demoConfig(config: Config): Config {
   return withOverrides(config, {
+    queuePrefix: `${config.queuePrefix}-demo`,
     allowHosts: [...config.allowHosts, "127.0.0.1"],
     http: { hostDelayMs: 0 },
     // A receiver that is down is retried 8 times; a short backoff dead-letters it within a minute, not eight.

@@ -1,40 +1,31 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { loadConfig, type Config } from "@regradar/shared";
+import { loadConfig, RedisUnavailableError, type Config } from "@regradar/shared";
 import {
-  feedIdFor, feedSpecSchema, loadFeeds, parseOpml, redisFeedStateStore, saveFeeds, syncSchedules, type FeedSpec, type FeedState,
+  FeedRegistryError, feedIdFor, feedSpecSchema, loadFeeds, parseOpml, redisFeedStateStore, saveFeeds, syncSchedules, type FeedSpec,
 } from "@regradar/fetcher";
 import { CliError, printJson } from "../cli-error.js";
-import { withRedis } from "../redis-context.js";
+import { withRedis, type RedisContext } from "../redis-context.js";
 import { isListening } from "../redis-server.js";
 
-/**
- * Brings the feed schedules in Redis in line with the registry. Registry edits succeed without Redis
- * (the next `regradar run` syncs them), so an unreachable Redis is reported, not fatal; any other
- * failure says why.
- */
-async function resync(config: Config, feeds: FeedSpec[]): Promise<{ scheduled: true } | { scheduled: false; reason: string }> {
-  if (!config.redisUrl && !(await isListening("127.0.0.1", 6379))) {
-    return { scheduled: false, reason: "no Redis reachable: schedules follow at the next `regradar run`" };
-  }
-  try {
-    await withRedis(config, async ({ redis, queues }) => {
-      const state = redisFeedStateStore(redis, config.queuePrefix);
-      await syncSchedules(queues.feeds, feeds, async (f) => (await state.get(f.id)).intervalSeconds ?? f.interval);
-    });
-    return { scheduled: true };
-  } catch (err) {
-    return { scheduled: false, reason: `schedules not synced: ${(err as Error).message}` };
-  }
+/** Runs `fn` when Redis is reachable (never starting a private one): registry edits succeed without it. */
+async function ifRedisReachable<T>(config: Config, fn: (ctx: RedisContext) => Promise<T>): Promise<T | null> {
+  if (!config.redisUrl && !(await isListening("127.0.0.1", 6379))) return null;
+  return withRedis(config, fn).catch((err: unknown) => {
+    if (!(err instanceof RedisUnavailableError)) throw err;
+    // The edit itself stands; say why health or schedules are missing (a fetcher syncs them when it starts).
+    process.stderr.write(`regradar: warning: ${err.message}; feed schedules and health are not updated\n`);
+    return null;
+  });
 }
 
-/** Feed health needs Redis; without one reachable the list still shows the registry. */
-async function feedHealth(config: Config, feeds: FeedSpec[]): Promise<FeedState[] | null> {
-  if (!config.redisUrl && !(await isListening("127.0.0.1", 6379))) return null;
-  return withRedis(config, async ({ redis }) => {
+async function resync(config: Config, feeds: FeedSpec[]): Promise<boolean> {
+  const done = await ifRedisReachable(config, async ({ redis, queues }) => {
     const state = redisFeedStateStore(redis, config.queuePrefix);
-    return Promise.all(feeds.map((f) => state.get(f.id)));
-  }).catch(() => null);
+    await syncSchedules(queues.feeds, feeds, async (f) => (await state.get(f.id)).intervalSeconds ?? f.interval);
+    return true;
+  });
+  return done === true;
 }
 
 export async function feeds(argv: string[]): Promise<void> {
@@ -44,10 +35,16 @@ export async function feeds(argv: string[]): Promise<void> {
     args: rest, allowPositionals: true,
     options: { id: { type: "string" }, url: { type: "string" }, title: { type: "string" }, interval: { type: "string" }, tag: { type: "string", multiple: true }, json: { type: "boolean" } },
   });
-  const registry = await loadFeeds(config.feedsFile);
+  // add and import create the registry; every other command needs it to exist.
+  const registry = await loadFeeds(config.feedsFile, { missingOk: sub === "add" || sub === "import" }).catch((err: unknown) => {
+    throw err instanceof FeedRegistryError ? new CliError(err.message, 1) : err;
+  });
   switch (sub) {
     case "list": {
-      const health = await feedHealth(config, registry);
+      const health = await ifRedisReachable(config, async ({ redis }) => {
+        const state = redisFeedStateStore(redis, config.queuePrefix);
+        return Promise.all(registry.map((f) => state.get(f.id)));
+      });
       const rows = registry.map((f, i) => ({ ...f, health: health?.[i] ?? null }));
       if (values.json) return printJson({ feeds: rows });
       if (rows.length === 0) return void process.stdout.write(`no feeds in ${config.feedsFile}; add one with: regradar feeds add --url <feed-url>\n`);
@@ -55,7 +52,6 @@ export async function feeds(argv: string[]): Promise<void> {
         const h = r.health;
         const status = !h ? "health unknown (Redis not reachable)"
           : h.lastError && (!h.lastSuccessAt || h.lastErrorAt! > h.lastSuccessAt) ? `FAILING x${h.consecutiveFailures}: ${h.lastError}`
-          : h.health === "degraded" ? `DEGRADED: ${h.healthReason}; last success ${h.lastSuccessAt}, ${h.itemsSeen} items`
           : h.lastSuccessAt ? `ok, last success ${h.lastSuccessAt}, ${h.itemsSeen} items, every ${h.intervalSeconds}s` : "never polled";
         process.stdout.write(`${r.id}\t${r.url}\t${r.tags.join(",")}\t${status}\n`);
       }
@@ -73,7 +69,7 @@ export async function feeds(argv: string[]): Promise<void> {
       const next = [...registry, parsed.data];
       await saveFeeds(config.feedsFile, next);
       const synced = await resync(config, next);
-      return printJson({ added: parsed.data, ...synced });
+      return printJson({ added: parsed.data, scheduled: synced });
     }
     case "remove": {
       const id = positionals[0];
@@ -82,7 +78,7 @@ export async function feeds(argv: string[]): Promise<void> {
       const next = registry.filter((f) => f.id !== id);
       await saveFeeds(config.feedsFile, next);
       const synced = await resync(config, next);
-      return printJson({ removed: id, ...synced });
+      return printJson({ removed: id, scheduled: synced });
     }
     case "import": {
       const file = positionals[0];
@@ -92,7 +88,14 @@ export async function feeds(argv: string[]): Promise<void> {
       const known = new Set(registry.map((f) => f.url));
       const added: FeedSpec[] = [];
       const skipped: Array<{ url: string; reason: string }> = [];
-      for (const o of parseOpml(xml)) {
+      let outlines: ReturnType<typeof parseOpml>;
+      try {
+        outlines = parseOpml(xml);
+      } catch (err) {
+        if (err instanceof FeedRegistryError) throw new CliError(`feeds import: ${file}: ${err.message}`);
+        throw err;
+      }
+      for (const o of outlines) {
         if (known.has(o.url)) { skipped.push({ url: o.url, reason: "already registered" }); continue; }
         const parsed = feedSpecSchema.safeParse({ id: feedIdFor(o.title ?? o.url, taken), url: o.url, title: o.title, tags: o.tags });
         if (!parsed.success) { skipped.push({ url: o.url, reason: parsed.error.issues[0]!.message }); continue; }
@@ -101,9 +104,9 @@ export async function feeds(argv: string[]): Promise<void> {
       const next = [...registry, ...added];
       await saveFeeds(config.feedsFile, next);
       const synced = await resync(config, next);
-      return printJson({ added: added.length, skipped, ...synced });
+      return printJson({ added: added.length, skipped, scheduled: synced });
     }
     default:
-      throw new CliError("usage: regradar feeds list|add --url <u> [--id] [--title] [--interval s] [--tag t]...|remove <id>|import <opml>");
+      throw new CliError(`unknown command: feeds ${sub ?? ""} (regradar feeds --help lists them)`);
   }
 }

@@ -3,6 +3,9 @@ import { parseArgs } from "node:util";
 import { decodeBody } from "@regradar/shared/text-decoding";
 import { CliError, printJson } from "../cli-error.js";
 
+// These commands always print JSON; --json is accepted so every JSON-printing command takes it.
+const JSON_OUTPUT = { json: { type: "boolean" } } as const;
+
 async function readInput(file: string | undefined): Promise<Buffer> {
   if (!file) throw new CliError("missing <file> argument");
   try {
@@ -14,7 +17,7 @@ async function readInput(file: string | undefined): Promise<Buffer> {
 
 /** regradar feed parse <file> [--content-type <value>] [--url <feed-url>] (contract 1) */
 export async function feedParse(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { "content-type": { type: "string" }, url: { type: "string" } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { "content-type": { type: "string" }, url: { type: "string" }, ...JSON_OUTPUT } });
   const bytes = await readInput(positionals[0]);
   const { parseFeed, FeedParseError } = await import("@regradar/fetcher/feed");
   try {
@@ -27,7 +30,7 @@ export async function feedParse(argv: string[]): Promise<void> {
 
 /** regradar article extract <file.html> [--url <page-url>] (contract 2) */
 export async function articleExtract(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { url: { type: "string" } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { url: { type: "string" }, ...JSON_OUTPUT } });
   const bytes = await readInput(positionals[0]);
   const { extractArticle } = await import("@regradar/extractor/article");
   const { text: html } = decodeBody(bytes, { kind: "html" });
@@ -36,7 +39,7 @@ export async function articleExtract(argv: string[]): Promise<void> {
 
 /** regradar mentions extract <file.json> (contract 3) */
 export async function mentionsExtract(argv: string[]): Promise<void> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: JSON_OUTPUT });
   const raw = (await readInput(positionals[0])).toString("utf8");
   let input: { title?: unknown; text?: unknown; lang?: unknown };
   try {

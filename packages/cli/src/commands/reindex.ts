@@ -120,7 +120,7 @@ const KINDS: StoreKind[] = ["sqlite", "elasticsearch"];
 function parseReindexArgs(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
-    options: { from: { type: "string" }, to: { type: "string" }, batch: { type: "string" }, restart: { type: "boolean" } },
+    options: { from: { type: "string" }, to: { type: "string" }, batch: { type: "string" }, restart: { type: "boolean" }, json: { type: "boolean" } },
   });
   const kind = (flag: "from" | "to") => {
     const v = values[flag];

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { loadConfig, openHttpClient, type Config } from "@regradar/shared";
+import { checkUrlHost, createAddressGuard, loadConfig, openHttpClient, type Config } from "@regradar/shared";
 import {
   createSubscription, listSubscriptions, openChannels, removeSubscription, SubscriptionValidationError, testSubscription,
   type SubscriptionsContext, type SubscriptionSummary,
@@ -7,14 +7,6 @@ import {
 import { openStores } from "@regradar/store";
 import { CliError, printJson } from "../cli-error.js";
 import { withRedis } from "../redis-context.js";
-
-const USAGE = `usage: regradar subscriptions add --name <n> --channel webhook|email|slack|telegram --target <url|address|chat>
-         [--secret <s>] [--owner <contact>] [--query <text>] [--jurisdiction <CC>]... [--action <a>]... [--entity <name>]...
-         [--authority <name>]... [--source <host>]... [--lang <code>]... [--min-score <x>]
-         [--mode instant|digest] [--every 15m|1h|daily@HH:MM] [--tz <IANA zone>] [--json]
-       regradar subscriptions list [--json]
-       regradar subscriptions remove <id> [--json]
-       regradar subscriptions test <id> [--json]`;
 
 /** The flags of `subscriptions add` as the input of createSubscription (validation happens there). */
 export function subscriptionInputFromArgs(argv: string[]): { input: Record<string, unknown>; json: boolean } {
@@ -34,12 +26,36 @@ export function subscriptionInputFromArgs(argv: string[]): { input: Record<strin
     minScore = Number(values["min-score"]);
     if (!Number.isFinite(minScore)) throw new CliError(`--min-score: expected a number, got ${JSON.stringify(values["min-score"])}`);
   }
+  if (values.tz !== undefined && !isTimeZone(values.tz)) throw new CliError(`--tz: expected an IANA time zone such as UTC or Europe/Berlin, got ${JSON.stringify(values.tz)}`);
+  // Explicit, not a silent hourly default: the window is what a digest subscriber chooses.
+  if (values.mode === "digest" && values.every === undefined) throw new CliError("--every: a digest needs its window, e.g. --every 1h, --every 15m or --every daily@08:00");
   const input = {
     name: values.name, owner: values.owner, channel: values.channel, target: values.target, secret: values.secret, query: values.query,
     jurisdictions: values.jurisdiction, actions: values.action, entities: values.entity, authorities: values.authority,
     sources: values.source, languages: values.lang, minScore, mode: values.mode, every: values.every, timezone: values.tz,
   };
   return { input: Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)), json: Boolean(values.json) };
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A webhook or Slack target the delivery guard would refuse (a private, loopback or metadata
+ * address) is refused now, with the way to allow it, instead of failing every delivery later.
+ */
+async function checkTarget(config: Config, input: Record<string, unknown>): Promise<void> {
+  if ((input.channel !== "webhook" && input.channel !== "slack") || typeof input.target !== "string" || !URL.canParse(input.target)) return;
+  const verdict = await checkUrlHost(createAddressGuard(config.allowHosts), input.target);
+  if (!verdict.allowed) {
+    throw new CliError(`--target: ${verdict.host} is a ${verdict.reason} address, where alerts are not sent; to allow it, add ${verdict.host} to REGRADAR_ALLOW_HOSTS`);
+  }
 }
 
 function describe(s: SubscriptionSummary): string {
@@ -74,12 +90,13 @@ export async function subscriptions(argv: string[]): Promise<void> {
   const jsonFlag = rest.includes("--json");
   const idArg = () => {
     const id = rest.find((a) => !a.startsWith("--"));
-    if (!id) throw new CliError(`subscriptions ${sub}: missing subscription id\n${USAGE}`);
+    if (!id) throw new CliError(`subscriptions ${sub}: missing subscription id (usage: regradar subscriptions ${sub} <id>)`);
     return id;
   };
   switch (sub) {
     case "add": {
       const { input, json } = subscriptionInputFromArgs(rest);
+      await checkTarget(loadConfig(), input);
       const created = await withSubscriptions(async (ctx) => {
         try {
           return await createSubscription(ctx, input);
@@ -126,6 +143,6 @@ export async function subscriptions(argv: string[]): Promise<void> {
       return;
     }
     default:
-      throw new CliError(USAGE);
+      throw new CliError(`unknown command: subscriptions ${sub ?? ""} (regradar subscriptions --help lists them)`);
   }
 }

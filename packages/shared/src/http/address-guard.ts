@@ -1,3 +1,5 @@
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
 
 /**
@@ -76,6 +78,23 @@ export function createAddressGuard(allowList: string[]): AddressGuard {
   }
 
   return { checkHost, checkAddress };
+}
+
+/**
+ * Checks a URL's host before anything is sent there (a subscription's webhook at `add` time), by
+ * name and by every address it resolves to now. A name that does not resolve passes: the check at
+ * connection time still applies, and an offline `add` must not fail on DNS.
+ */
+export async function checkUrlHost(guard: AddressGuard, url: string): Promise<AddressVerdict & { host: string }> {
+  const host = stripBrackets(new URL(url).hostname);
+  const byName = isIP(host) ? guard.checkAddress(host, host) : guard.checkHost(host);
+  if (!byName.allowed || isIP(host)) return { ...byName, host };
+  const addresses = await lookup(host, { all: true }).catch(() => []);
+  for (const { address } of addresses) {
+    const verdict = guard.checkAddress(address, host);
+    if (!verdict.allowed) return { ...verdict, host };
+  }
+  return { allowed: true, host };
 }
 
 function classify(addr: Parsed): AddressVerdict {

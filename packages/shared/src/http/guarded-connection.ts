@@ -75,6 +75,7 @@ export function precheckHost(guard: AddressGuard, url: URL): void {
 }
 
 function blockedError(host: string, address: string, why: string, url?: string): HttpFetchError {
-  return new HttpFetchError("blocked_address", `refusing to connect to ${host} (${address}): ${why}`, { url });
+  // The operator's way out is named: a feed on the LAN is legitimate once someone says so.
+  return new HttpFetchError("blocked_address", `refusing to connect to ${host} (${address}): ${why}; to allow it, add ${host} to REGRADAR_ALLOW_HOSTS`, { url });
 }
 

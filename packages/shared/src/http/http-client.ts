@@ -2,6 +2,7 @@ import { promises as dns } from "node:dns";
 import { Agent, request, type Dispatcher } from "undici";
 import { createAddressGuard } from "./address-guard.js";
 import { guardedConnector, precheckHost } from "./guarded-connection.js";
+import { metrics } from "../metrics.js";
 import { HttpFetchError } from "./http-fetch-error.js";
 import { readBody } from "./response-body.js";
 
@@ -141,6 +142,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         }
 
         const decoded = await readBody(res, maxBodyBytes, url.href);
+        metrics().fetchedBytes.inc(decoded.length);
         return {
           status: res.statusCode,
           url: url.href,

@@ -1,4 +1,4 @@
-export { createAddressGuard, type AddressGuard, type AddressVerdict } from "./address-guard.js";
+export { checkUrlHost, createAddressGuard, type AddressGuard, type AddressVerdict } from "./address-guard.js";
 export {
   createHttpClient,
   DEFAULT_MAX_BODY_BYTES,

@@ -6,7 +6,7 @@ import {
   analyzeTerms, parseSearchText, DEFAULT_SEARCH_LIMIT, FACET_FIELDS, FACET_SIZE,
   type FacetField, type QueryClause, type SearchQuery, type SearchResult,
 } from "../search/query-language.js";
-import { contentFingerprint, type ArticleStore, type UpsertDocument, type UpsertOutcome } from "../article-store.js";
+import { CASE_INSENSITIVE_FILTERS, contentFingerprint, type ArticleStore, type UpsertDocument, type UpsertOutcome } from "../article-store.js";
 import { highlightFragments, matcherFor } from "../search/highlight.js";
 
 export interface ElasticsearchStoreOptions {
@@ -331,7 +331,11 @@ export class ElasticsearchArticleStore implements ArticleStore {
     const filter: estypes.QueryDslQueryContainer[] = [];
     for (const [key, , field] of FILTER_FIELDS) {
       const values = query[key] as string[] | undefined;
-      if (values?.length) filter.push({ terms: { [field]: values } });
+      if (!values?.length) continue;
+      // `terms` has no case_insensitive option; one `term` per value has.
+      filter.push(CASE_INSENSITIVE_FILTERS.has(key)
+        ? { bool: { should: values.map((value) => ({ term: { [field]: { value, case_insensitive: true } } })), minimum_should_match: 1 } }
+        : { terms: { [field]: values } });
     }
     if (query.relevant !== undefined) filter.push({ term: { relevant: query.relevant } });
     if (query.since || query.until) {

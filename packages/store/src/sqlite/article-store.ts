@@ -4,7 +4,7 @@ import {
   analyzeTerms, parseSearchText, DEFAULT_SEARCH_LIMIT, FACET_FIELDS, FACET_SIZE,
   type FacetField, type QueryClause, type SearchQuery, type SearchResult,
 } from "../search/query-language.js";
-import { contentFingerprint, type ArticleStore, type UpsertDocument, type UpsertOutcome } from "../article-store.js";
+import { CASE_INSENSITIVE_FILTERS, contentFingerprint, type ArticleStore, type UpsertDocument, type UpsertOutcome } from "../article-store.js";
 import { highlightFragments, matcherFor } from "../search/highlight.js";
 
 const SCHEMA = `
@@ -179,7 +179,8 @@ export class SqliteArticleStore implements ArticleStore {
     for (const [key, field] of FILTER_FIELDS) {
       const values = query[key] as string[] | undefined;
       if (!values?.length) continue;
-      where.push(`EXISTS (SELECT 1 FROM facets x WHERE x.rid = a.rid AND x.field = ? AND x.value IN (${values.map(() => "?").join(",")}))`);
+      const value = CASE_INSENSITIVE_FILTERS.has(key) ? "x.value COLLATE NOCASE" : "x.value";
+      where.push(`EXISTS (SELECT 1 FROM facets x WHERE x.rid = a.rid AND x.field = ? AND ${value} IN (${values.map(() => "?").join(",")}))`);
       params.push(field, ...values);
     }
     if (query.relevant !== undefined) { where.push("a.relevant = ?"); params.push(query.relevant ? 1 : 0); }
