@@ -104,9 +104,12 @@ function clauseHolds(c: QueryClause, plan: QueryPlan, a: ArticleFeatures): boole
   return alternativesOf(c).some((x) => textHas(x, a) || (!x.quoted && (plan.clauseConcepts.get(x) ?? []).some((k) => carries(k, a))));
 }
 
+/** Stop words are required only in a query of nothing else ("the who"). */
+const requires = (plan: QueryPlan, c: QueryClause) => !c.stopWord || plan.words.includes(c);
+
 function queryMatches(plan: QueryPlan, a: ArticleFeatures): boolean {
   if (plan.excluded.some((c) => textHas(c, a))) return false;
-  return plan.clauses.every((c) => c.negated || c.stopWord || clauseHolds(c, plan, a));
+  return plan.clauses.every((c) => c.negated || !requires(plan, c) || clauseHolds(c, plan, a));
 }
 
 const anyIn = (wanted: Set<string> | null, have: Iterable<string>) => {
@@ -146,7 +149,7 @@ export function compilePredicate(sub: Subscription): Predicate {
 function indexKeys(p: Predicate): string[] | null {
   if (p.entities) return [...p.entities].map((v) => `e:${v}`);
   if (p.authorities) return [...p.authorities].map((v) => `au:${v}`);
-  const required = p.plan.clauses.filter((c) => !c.negated && !c.stopWord);
+  const required = p.plan.clauses.filter((c) => !c.negated && requires(p.plan, c));
   if (required.length) {
     // The longest term of a clause is the likeliest to be rare; a clause with alternatives is filed
     // under one term of each alternative, and under the concepts each one can stand for.

@@ -4,5 +4,5 @@ export { ACTIONS } from "./taxonomy.js";
 export type { Action, EntityType } from "./taxonomy.js";
 export { foldText } from "./fold.js";
 export type { FoldedText } from "./fold.js";
-export { lookupTaxonomy } from "./lookup-taxonomy.js";
-export type { TaxonomyHit } from "./lookup-taxonomy.js";
+export { taxonomyGazetteer } from "./taxonomy-gazetteer.js";
+export type { GazetteerEntry } from "./taxonomy-gazetteer.js";
