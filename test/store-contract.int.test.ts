@@ -6,7 +6,8 @@ import { Client } from "@elastic/elasticsearch";
 import { afterAll, beforeAll } from "vitest";
 import { NEAR_DUPLICATE_BITS } from "@regradar/shared";
 import type { SearchQuery, SearchResult } from "@regradar/store";
-import { ElasticsearchArticleStore, openSqliteDatabase, SqliteArticleStore, type ArticleStore, type ElasticsearchStoreOptions, type UpsertDocument } from "@regradar/store";
+import { validateSubscription } from "@regradar/alerter";
+import { ElasticsearchArticleStore, ElasticsearchSubscriptionStore, indexedSource, openSqliteDatabase, SqliteArticleStore, type ArticleStore, type ElasticsearchStoreOptions, type UpsertDocument } from "@regradar/store";
 import {
   ALL, ORIGINALS, articleDoc, binancePh, chinese, koreaBan, priceTalk, secEtf, seed, seedCopy, undated,
 } from "./support/article-fixtures.js";
@@ -459,6 +460,42 @@ describe("Elasticsearch specifics", () => {
     expect(idSet(await store.search({ text: "比特幣" }))).toEqual(sorted(chinese, secEtf));
     // The index came back as the template shapes it, so the analysis is the distribution's again.
     await expect(esClient.indices.getIndexTemplate({ name: `${store.alias}-template` })).resolves.toBeTruthy();
+  });
+
+  test("an index of an older version behind the alias is upgraded: new index from the template, documents copied, alias moved", async () => {
+    const store = fresh();
+    const old = `${store.alias}-v1`;
+    // As version 1 left it: the standard analyzer, the document and the store's derived fields in _source.
+    await esClient.indices.create({ index: old, aliases: { [store.alias]: { is_write_index: true } } });
+    await esClient.index({ index: old, id: chinese.id, document: indexedSource({ ...chinese, indexedAt: "2024-02-01T00:00:00.000Z" }, "fp"), refresh: true });
+    await store.init();
+    expect(Object.keys(await esClient.indices.getAlias({ name: store.alias }))).toEqual([store.indexName]);
+    expect(idSet(await store.search({ text: "比特幣" }))).toEqual([chinese.id]);
+    expect(await store.getArticles([chinese.id])).toEqual([{ ...chinese, indexedAt: "2024-02-01T00:00:00.000Z" }]);
+    await esClient.indices.delete({ index: old });
+  });
+
+  test("a subscriptions index deleted under a running alerter comes back with its mappings on the next write", async () => {
+    const subs = new ElasticsearchSubscriptionStore(esClient, {
+      subscriptionsIndex: `${PREFIX}-subs-${++serial}`, alertsIndex: `${PREFIX}-alerts-${serial}`, deliveriesIndex: `${PREFIX}-deliveries-${serial}`,
+    });
+    await subs.init();
+    try {
+      const sub = validateSubscription({ name: "sec", channel: "webhook", target: "https://hooks.example.com/x", query: "美国证监会" });
+      await subs.putSubscription(sub);
+      await esClient.indices.delete({ index: [subs.subscriptionsIndex, subs.alertsIndex] });
+      // Reads answer (nothing is there any more) instead of failing the alerter's reload.
+      expect(await subs.listSubscriptions()).toEqual([]);
+      await subs.putSubscription(sub);
+      expect(await subs.listSubscriptions()).toEqual([sub]);
+      const mapping = await esClient.indices.getMapping({ index: subs.subscriptionsIndex });
+      expect(mapping[subs.subscriptionsIndex]!.mappings).toMatchObject({ dynamic: "strict", properties: { doc: { type: "object", enabled: false } } });
+      const alert = { subscriptionId: sub.id, articleId: seed.id, contentHash: seed.contentHash, score: 0.9, matchedAt: new Date().toISOString(), deliveryId: null };
+      expect(await subs.recordAlert(alert)).toBe("recorded");
+      expect(await subs.getAlert(sub.id, seed.id)).toEqual(alert);
+    } finally {
+      await subs.drop();
+    }
   });
 
   test("large batches go out in several bulk requests; every document is accounted for", async () => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Client, errors } from "@elastic/elasticsearch";
+import { Client, errors, type estypes } from "@elastic/elasticsearch";
 import { hammingDistance, simhashBands, type StoredArticle } from "@regradar/shared";
 import { contentFingerprint, type ArticleStore, type UpsertDocument, type UpsertOutcome } from "../article-store.js";
 import { highlighterFor } from "../search/highlight.js";
@@ -22,6 +22,7 @@ export interface ElasticsearchStoreOptions {
 // Writes become searchable within a second without a refresh per request (refreshes are costly).
 const REFRESH_DELAY_MS = 500;
 const NEAR_DUPLICATE_MAX_CANDIDATES = 10_000;
+const UPGRADE_PAGE = 1_000;
 
 /** Fields this store adds to each document; never part of what readers get back. */
 const DERIVED_FIELDS = ["fingerprint", "entityNames", "simhashBands"] as const;
@@ -63,7 +64,9 @@ export class ElasticsearchArticleStore implements ArticleStore {
       priority: 500,
       template: { settings: ARTICLE_SETTINGS, mappings: ARTICLE_MAPPINGS },
     });
-    if (await this.client.indices.existsAlias({ name: this.alias })) return;
+    const behind = await this.indicesBehindAlias();
+    if (behind.includes(this.indexName)) return;
+    if (behind.length) { await this.upgradeFrom(behind); return; }
     try {
       await this.client.indices.create({ index: this.indexName, aliases: { [this.alias]: { is_write_index: true } } });
     } catch (err) {
@@ -75,6 +78,52 @@ export class ElasticsearchArticleStore implements ArticleStore {
       if (type !== "resource_already_exists_exception") throw err;
     }
     await this.client.cluster.health({ index: this.indexName, wait_for_status: "yellow", timeout: "30s" });
+  }
+
+  private async indicesBehindAlias(): Promise<string[]> {
+    try {
+      return Object.keys(await this.client.indices.getAlias({ name: this.alias }));
+    } catch (err) {
+      if (err instanceof errors.ResponseError && err.statusCode === 404) return [];
+      throw err;
+    }
+  }
+
+  /**
+   * The alias points at an older version's index (INDEX_VERSION was bumped): builds the new index from the
+   * template, copies every document into it (the node analyses them anew) and moves the alias in one step.
+   * The old index is left for the operator to delete. Writers still running the old version while this
+   * runs may write to the old index after it was copied: upgrade with the indexers stopped.
+   */
+  private async upgradeFrom(old: string[]): Promise<void> {
+    try {
+      await this.client.indices.create({ index: this.indexName });
+    } catch (err) {
+      if (errorType(err) !== "resource_already_exists_exception") throw err;
+    }
+    await this.client.cluster.health({ index: this.indexName, wait_for_status: "yellow", timeout: "30s" });
+    let after: estypes.SortResults | undefined;
+    for (;;) {
+      const page = await this.client.search<Record<string, unknown>>({
+        index: old, size: UPGRADE_PAGE, sort: [{ id: "asc" }], ...(after ? { search_after: after } : {}), track_total_hits: false,
+      });
+      const hits = page.hits.hits;
+      if (hits.length === 0) break;
+      const written = await writeBulk(this.client, this.indexName, hits.map((h) => ({ id: h._id!, source: h._source!, outcome: "created" as const })), { inOrder: false, requireAlias: false });
+      const failed = written.rejected.length + (written.transient?.count ?? 0);
+      if (failed) throw new Error(`upgrading ${old.join(",")} to ${this.indexName}: ${failed} document(s) refused: ${written.rejected[0]?.reason ?? written.transient?.reason}`);
+      after = hits[hits.length - 1]!.sort;
+    }
+    await this.client.indices.refresh({ index: this.indexName });
+    try {
+      await this.client.indices.updateAliases({ actions: [
+        ...old.map((index) => ({ remove: { index, alias: this.alias } })),
+        { add: { index: this.indexName, alias: this.alias, is_write_index: true } },
+      ] });
+    } catch (err) {
+      // Another process moved it first.
+      if (!(await this.indicesBehindAlias()).includes(this.indexName)) throw err;
+    }
   }
 
   async upsertArticles(docs: UpsertDocument[]): Promise<UpsertOutcome> {
@@ -94,11 +143,11 @@ export class ElasticsearchArticleStore implements ArticleStore {
     }
     // Two versions of one id in a batch must reach the index in order.
     const inOrder = new Set(items.map((i) => i.id)).size < items.length;
-    let written = await writeBulk(this.client, this.alias, items, { inOrder, flushBytes: this.opts.flushBytes });
+    let written = await writeBulk(this.client, this.alias, items, { inOrder, flushBytes: this.opts.flushBytes, requireAlias: true });
     if (written.missingIndex.length) {
       // The index was deleted under us: build it again (template, index, alias) and write what it refused.
       await this.init();
-      const retried = await writeBulk(this.client, this.alias, written.missingIndex, { inOrder, flushBytes: this.opts.flushBytes });
+      const retried = await writeBulk(this.client, this.alias, written.missingIndex, { inOrder, flushBytes: this.opts.flushBytes, requireAlias: true });
       written = { ...retried, created: [...written.created, ...retried.created], updated: [...written.updated, ...retried.updated], rejected: [...written.rejected, ...retried.rejected] };
     }
     this.markWritten();

@@ -30,10 +30,10 @@ function errorReason(error: estypes.ErrorCause | null | undefined, status: numbe
  * classified so the caller fails the batch and the queue's backoff retries it. Replays are no-ops (unchanged
  * fingerprints), so a retried batch rewrites only what did not go through.
  *
- * `require_alias` makes a write to a deleted alias fail instead of auto-creating a plain index under the
+ * `requireAlias` makes a write to a deleted alias fail instead of auto-creating a plain index under the
  * alias' name with guessed mappings.
  */
-export async function writeBulk(client: Client, alias: string, items: BulkItem[], opts: { inOrder: boolean; flushBytes?: number }): Promise<BulkResult> {
+export async function writeBulk(client: Client, target: string, items: BulkItem[], opts: { inOrder: boolean; requireAlias: boolean; flushBytes?: number }): Promise<BulkResult> {
   const result: BulkResult = { created: [], updated: [], rejected: [], missingIndex: [], transient: null };
   if (items.length === 0) return result;
   const byId = new Map<string, BulkItem[]>();
@@ -41,8 +41,8 @@ export async function writeBulk(client: Client, alias: string, items: BulkItem[]
   const refused = new Map<BulkItem, { status: number; reason: string; missingIndex: boolean }>();
   const stats = await client.helpers.bulk<BulkItem>({
     datasource: items,
-    onDocument: (item) => [{ index: { _index: alias, _id: item.id } }, item.source],
-    require_alias: true,
+    onDocument: (item) => [{ index: { _index: target, _id: item.id } }, item.source],
+    require_alias: opts.requireAlias,
     retries: 0,
     ...(opts.inOrder ? { concurrency: 1 } : {}),
     ...(opts.flushBytes ? { flushBytes: opts.flushBytes } : {}),

@@ -1,6 +1,6 @@
 import type { estypes } from "@elastic/elasticsearch";
 import { alternativesOf, FACET_SIZE, type FacetField, type QueryClause, type SearchQuery } from "../search/query-language.js";
-import { CONCEPT_BONUS, PROXIMITY_WEIGHT, RECENCY_SCALE_DAYS, RECENCY_WEIGHT, RELEVANCE_WEIGHT, TITLE_WEIGHT, type QueryPlan } from "../search/ranking.js";
+import { RANKING, type QueryPlan } from "../search/ranking.js";
 
 type Query = estypes.QueryDslQueryContainer;
 
@@ -51,15 +51,15 @@ export function articleQuery(plan: QueryPlan, query: SearchQuery, now: number): 
   const should: Query[] = [];
   const words = [...plan.words, ...plan.required.flatMap(alternativesOf)].map((c) => c.text).join(" ");
   if (words) {
-    should.push({ match: { title: { query: words, boost: TITLE_WEIGHT, _name: `${TEXT_QUERY}.title` } } });
+    should.push({ match: { title: { query: words, boost: RANKING.TITLE_WEIGHT, _name: `${TEXT_QUERY}.title` } } });
     should.push({ match: { text: { query: words, _name: `${TEXT_QUERY}.text` } } });
   }
   plan.runs.forEach((r, i) => {
-    should.push({ match_phrase: { title: { query: r.text, slop: r.slop, boost: TITLE_WEIGHT * PROXIMITY_WEIGHT, _name: `${PROXIMITY_QUERY}.${i}.title` } } });
-    should.push({ match_phrase: { text: { query: r.text, slop: r.slop, boost: PROXIMITY_WEIGHT, _name: `${PROXIMITY_QUERY}.${i}.text` } } });
+    should.push({ match_phrase: { title: { query: r.text, slop: r.slop, boost: RANKING.TITLE_WEIGHT * RANKING.PROXIMITY_WEIGHT, _name: `${PROXIMITY_QUERY}.${i}.title` } } });
+    should.push({ match_phrase: { text: { query: r.text, slop: r.slop, boost: RANKING.PROXIMITY_WEIGHT, _name: `${PROXIMITY_QUERY}.${i}.text` } } });
   });
   plan.concepts.forEach((c, i) => {
-    should.push({ constant_score: { filter: { term: { [CONCEPT_FIELD[c.field]]: c.value } }, boost: CONCEPT_BONUS[c.field], _name: `concept.${i}` } });
+    should.push({ constant_score: { filter: { term: { [CONCEPT_FIELD[c.field]]: c.value } }, boost: RANKING.CONCEPT_BONUS[c.field], _name: `concept.${i}` } });
   });
   // Documents matched only by a required phrase still need a scored clause when there are no free words.
   const minimumShouldMatch = plan.words.length || plan.concepts.length ? 1 : 0;
@@ -67,10 +67,10 @@ export function articleQuery(plan: QueryPlan, query: SearchQuery, now: number): 
     function_score: {
       query: { bool: { must, should, minimum_should_match: minimumShouldMatch, filter, must_not: mustNot } },
       functions: [
-        { field_value_factor: { field: "score", factor: RELEVANCE_WEIGHT, missing: 0 } },
+        { field_value_factor: { field: "score", factor: RANKING.RELEVANCE_WEIGHT, missing: 0 } },
         {
-          filter: { exists: { field: "publishedAt" } }, weight: RECENCY_WEIGHT,
-          gauss: { publishedAt: { origin: new Date(now).toISOString(), scale: `${RECENCY_SCALE_DAYS}d`, decay: 0.5 } },
+          filter: { exists: { field: "publishedAt" } }, weight: RANKING.RECENCY_WEIGHT,
+          gauss: { publishedAt: { origin: new Date(now).toISOString(), scale: `${RANKING.RECENCY_SCALE_DAYS}d`, decay: 0.5 } },
         },
       ],
       score_mode: "sum",

@@ -5,30 +5,33 @@ import { understandQuery, type QueryConcept } from "./understand-query.js";
 /*
  * How both stores rank free text. A hit's score is the sum of five documented signals:
  *
- *   text       BM25 of the query's words over title (weight TITLE_WEIGHT) and text, the words OR-ed:
+ *   text       BM25 of the query's words over title (weight RANKING.TITLE_WEIGHT) and text, the words OR-ed:
  *              a document matching more of them, or rarer ones, ranks higher; one missing a word is
  *              still found. English words are stemmed; Chinese words are bigrams (see analysis.ts).
- *   proximity  PROXIMITY_WEIGHT × BM25 of the query's runs found together: each word of several tokens
+ *   proximity  RANKING.PROXIMITY_WEIGHT × BM25 of the query's runs found together: each word of several tokens
  *              (a Chinese word, "bankman-fried") as a phrase, each pair of adjacent words within
- *              PROXIMITY_SLOP positions.
+ *              RANKING.PROXIMITY_SLOP positions.
  *   concepts   for each jurisdiction, authority, action or entity the query names (understand-query.ts)
- *              that the document's extracted fields carry, CONCEPT_BONUS of its field. A document carrying
+ *              that the document's extracted fields carry, RANKING.CONCEPT_BONUS of its field. A document carrying
  *              one matches even without the words: 美国证监会 finds the SEC's English articles.
- *   relevance  RELEVANCE_WEIGHT × the extraction's relevance score (0..1) of the document.
- *   recency    RECENCY_WEIGHT × 0.5^((age / RECENCY_SCALE_DAYS)²): a Gaussian decay, half at the scale.
+ *   relevance  RANKING.RELEVANCE_WEIGHT × the extraction's relevance score (0..1) of the document.
+ *   recency    RANKING.RECENCY_WEIGHT × 0.5^((age / RANKING.RECENCY_SCALE_DAYS)²): a Gaussian decay, half at the scale.
  *
+ * The weights live in RANKING, read at query time (scripts/tune-search.mjs varies them to measure).
  * Ties break by publication date (newest first), then id. Filters never rank: they only restrict.
  * Elasticsearch computes the same sum with bool should clauses and a function_score; SQLite with FTS5's
  * bm25() and SQL. The BM25 variants differ in detail (Lucene per field, FTS5 over the row), so the
  * stores agree on which documents match and closely, not exactly, on their order.
  */
-export const TITLE_WEIGHT = 2;
-export const PROXIMITY_WEIGHT = 1;
-export const PROXIMITY_SLOP = 2;
-export const CONCEPT_BONUS: Record<QueryConcept["field"], number> = { authorities: 3, entities: 3, actions: 2, jurisdictions: 1.5 };
-export const RELEVANCE_WEIGHT = 1;
-export const RECENCY_WEIGHT = 0.5;
-export const RECENCY_SCALE_DAYS = 730;
+export const RANKING = {
+  TITLE_WEIGHT: 2,
+  PROXIMITY_WEIGHT: 1,
+  PROXIMITY_SLOP: 2,
+  CONCEPT_BONUS: { authorities: 3, entities: 3, actions: 2, jurisdictions: 1.5 } as Record<QueryConcept["field"], number>,
+  RELEVANCE_WEIGHT: 1,
+  RECENCY_WEIGHT: 0.5,
+  RECENCY_SCALE_DAYS: 730,
+};
 
 /** A free-text query, parsed and understood once for either store. */
 export interface QueryPlan {
@@ -62,7 +65,7 @@ export function planQuery(text: string): QueryPlan {
   const sequence = positive.filter((c) => !c.stopWord);
   for (let i = 0; i + 1 < sequence.length; i++) {
     const [a, b] = [sequence[i]!, sequence[i + 1]!];
-    runs.push({ text: `${a.text} ${b.text}`, words: [a.terms, b.terms], slop: PROXIMITY_SLOP });
+    runs.push({ text: `${a.text} ${b.text}`, words: [a.terms, b.terms], slop: RANKING.PROXIMITY_SLOP });
   }
   // Excluded words name nothing to boost: only the positive parts are read, each at a known offset.
   const parts = positive.flatMap(alternativesOf);
@@ -85,7 +88,7 @@ export function planQuery(text: string): QueryPlan {
 /** The concepts of the query the document carries, each with its bonus. */
 export function conceptMatches(concepts: QueryConcept[], doc: Pick<StoredArticle, "jurisdictions" | "authorities" | "actions" | "entities">): Array<QueryConcept & { bonus: number }> {
   const carried = (c: QueryConcept) => c.field === "entities" ? doc.entities.some((e) => e.name === c.value) : (doc[c.field] as string[]).includes(c.value);
-  return concepts.filter(carried).map((c) => ({ ...c, bonus: CONCEPT_BONUS[c.field] }));
+  return concepts.filter(carried).map((c) => ({ ...c, bonus: RANKING.CONCEPT_BONUS[c.field] }));
 }
 
 const DAY_MS = 86_400_000;
@@ -94,13 +97,13 @@ const DAY_MS = 86_400_000;
 export function recencyBonus(publishedAt: string | null, now: number): number {
   if (!publishedAt) return 0;
   const ageDays = Math.abs(now - Date.parse(publishedAt)) / DAY_MS;
-  return RECENCY_WEIGHT * 0.5 ** ((ageDays / RECENCY_SCALE_DAYS) ** 2);
+  return RANKING.RECENCY_WEIGHT * 0.5 ** ((ageDays / RANKING.RECENCY_SCALE_DAYS) ** 2);
 }
 
 /** The explanation of a hit from the parts each store measured (text, proximity) and the rest computed here. */
 export function explainRank(plan: QueryPlan, doc: StoredArticle | Pick<StoredArticle, "jurisdictions" | "authorities" | "actions" | "entities" | "score" | "publishedAt">, parts: { text: number; proximity: number }, now: number): RankExplanation {
   const concepts = conceptMatches(plan.concepts, doc);
-  const relevance = RELEVANCE_WEIGHT * doc.score;
+  const relevance = RANKING.RELEVANCE_WEIGHT * doc.score;
   const recency = recencyBonus(doc.publishedAt, now);
   const round = (x: number) => Math.round(x * 1000) / 1000;
   const score = parts.text + parts.proximity + concepts.reduce((n, c) => n + c.bonus, 0) + relevance + recency;

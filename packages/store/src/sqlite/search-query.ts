@@ -1,6 +1,6 @@
 import type { SearchQuery } from "../search/query-language.js";
 import { alternativesOf, type QueryClause } from "../search/query-language.js";
-import { CONCEPT_BONUS, PROXIMITY_WEIGHT, RELEVANCE_WEIGHT, TITLE_WEIGHT, type QueryPlan } from "../search/ranking.js";
+import { RANKING, type QueryPlan } from "../search/ranking.js";
 
 /** An FTS5 string literal: tokens are analysed already, so quoting only guards the syntax. */
 const quote = (tokens: string[]) => `"${tokens.join(" ").replace(/"/g, '""')}"`;
@@ -33,19 +33,19 @@ export function matchedSql(plan: QueryPlan, query: SearchQuery, now: number): Ma
   let concepts = "0";
   const anyMatch: string[] = [];
   if (tokens.length) {
-    joins.push(`LEFT JOIN (SELECT rowid, bm25(articles_fts, ${TITLE_WEIGHT}, 1.0) AS r FROM articles_fts WHERE articles_fts MATCH ?) tx ON tx.rowid = a.rid`);
+    joins.push(`LEFT JOIN (SELECT rowid, bm25(articles_fts, ${RANKING.TITLE_WEIGHT}, 1.0) AS r FROM articles_fts WHERE articles_fts MATCH ?) tx ON tx.rowid = a.rid`);
     params.push(tokens.map((t) => quote([t])).join(" OR "));
     textScore = "coalesce(-tx.r, 0)";
     if (plan.words.length) anyMatch.push("tx.rowid IS NOT NULL");
   }
   if (plan.runs.length) {
-    joins.push(`LEFT JOIN (SELECT rowid, bm25(articles_fts, ${TITLE_WEIGHT}, 1.0) AS r FROM articles_fts WHERE articles_fts MATCH ?) px ON px.rowid = a.rid`);
+    joins.push(`LEFT JOIN (SELECT rowid, bm25(articles_fts, ${RANKING.TITLE_WEIGHT}, 1.0) AS r FROM articles_fts WHERE articles_fts MATCH ?) px ON px.rowid = a.rid`);
     params.push(plan.runs.map((r) => r.words.length === 1 ? quote(r.words[0]!) : `NEAR(${r.words.map(quote).join(" ")}, ${r.slop})`).join(" OR "));
-    proximity = `${PROXIMITY_WEIGHT} * coalesce(-px.r, 0)`;
+    proximity = `${RANKING.PROXIMITY_WEIGHT} * coalesce(-px.r, 0)`;
   }
   if (plan.concepts.length) {
     ctes = `WITH qc(field, value, bonus) AS (VALUES ${plan.concepts.map(() => "(?, ?, ?)").join(", ")}) `;
-    const values = plan.concepts.flatMap((c) => [c.field, c.value, CONCEPT_BONUS[c.field]]);
+    const values = plan.concepts.flatMap((c) => [c.field, c.value, RANKING.CONCEPT_BONUS[c.field]]);
     joins.push("LEFT JOIN (SELECT x.rid, total(qc.bonus) AS bonus FROM facets x JOIN qc ON qc.field = x.field AND qc.value = x.value GROUP BY x.rid) cx ON cx.rid = a.rid");
     concepts = "coalesce(cx.bonus, 0)";
     anyMatch.push("cx.rid IS NOT NULL");
@@ -70,7 +70,7 @@ export function matchedSql(plan: QueryPlan, query: SearchQuery, now: number): Ma
   if (query.since) { where.push("a.published_at >= ?"); params.push(new Date(query.since).toISOString()); }
   if (query.until) { where.push("a.published_at <= ?"); params.push(new Date(query.until).toISOString()); }
   if (query.collapseDuplicates) where.push("a.duplicate_of IS NULL");
-  const rank = plan.positive ? `${textScore} + ${proximity} + ${concepts} + ${RELEVANCE_WEIGHT} * a.score + regradar_recency(a.published_at, ${now})` : "0";
+  const rank = plan.positive ? `${textScore} + ${proximity} + ${concepts} + ${RANKING.RELEVANCE_WEIGHT} * a.score + regradar_recency(a.published_at, ${now})` : "0";
   const sql = `${ctes}INSERT INTO temp.matched (rid, rank, text_score, proximity, published_at)
     SELECT a.rid, ${rank}, ${textScore}, ${proximity}, a.published_at FROM articles a ${joins.join(" ")}
     ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`;
