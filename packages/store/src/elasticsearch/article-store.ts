@@ -15,12 +15,8 @@ export interface ElasticsearchStoreOptions {
   index: string;
   /** Bytes per bulk request (default: the bulk helper's 5 MB). */
   flushBytes?: number;
-  /** How soon after a write the store refreshes the index, making it searchable (default 500 ms). */
-  refreshDelayMs?: number;
 }
 
-// Writes become searchable within a second without a refresh per request (refreshes are costly).
-const REFRESH_DELAY_MS = 500;
 const NEAR_DUPLICATE_MAX_CANDIDATES = 10_000;
 const UPGRADE_PAGE = 1_000;
 
@@ -43,7 +39,6 @@ export class ElasticsearchArticleStore implements ArticleStore {
   readonly alias: string;
   private readonly writes: Refreshable = { written: 0, refreshed: 0 };
   private refreshing: Promise<void> | null = null;
-  private refreshTimer: NodeJS.Timeout | null = null;
   constructor(
     private readonly client: Client,
     private readonly opts: ElasticsearchStoreOptions,
@@ -261,30 +256,25 @@ export class ElasticsearchArticleStore implements ArticleStore {
     await this.refreshing;
   }
 
-  /** Reads see this process's own writes, as they do in SQLite; other processes within REFRESH_DELAY_MS. */
+  /**
+   * Reads see this process's own writes, as they do in SQLite. Other processes see them after the node's
+   * own periodic refresh (1 s by default; a shard nobody searched for 30 s refreshes when searched): a
+   * refresh forced after every write made bulk indexing several times slower (scripts/bench-index.mjs).
+   */
   private async refreshIfStale(): Promise<void> {
     if (this.writes.refreshed < this.writes.written || this.refreshing) await this.refresh();
   }
 
   private markWritten(): void {
     this.writes.written++;
-    if (this.refreshTimer) return;
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = null;
-      // A failed background refresh leaves the store stale: the next read refreshes and reports the error.
-      this.refresh().catch(() => {});
-    }, this.opts.refreshDelayMs ?? REFRESH_DELAY_MS);
-    this.refreshTimer.unref();
   }
 
   async close(): Promise<void> {
-    if (this.refreshTimer) { clearTimeout(this.refreshTimer); this.refreshTimer = null; }
     await this.refresh();
   }
 
   /** Deletes the index and template behind this alias: for tests and benchmarks. */
   async destroy(): Promise<void> {
-    if (this.refreshTimer) { clearTimeout(this.refreshTimer); this.refreshTimer = null; }
     // By name: servers with action.destructive_requires_name refuse wildcard deletes.
     const indices = Object.keys(await this.client.indices.get({ index: `${this.alias}-v*`, allow_no_indices: true, ignore_unavailable: true }));
     if (indices.length > 0) await this.client.indices.delete({ index: indices });

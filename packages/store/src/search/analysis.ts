@@ -53,26 +53,26 @@ function forEachToken(folded: string, emit: (token: string, start: number, end: 
   }
 }
 
-// Apostrophes stay inside a word (the standard tokenizer keeps "sec's" whole) so the possessive can go.
-const WORD_RUN = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
+// As Unicode word segmentation (the standard tokenizer) does: an apostrophe or a full stop between letters
+// or digits stays inside the word ("sec's", "u.s", "4.47"), a comma only between digits ("1,000").
+const WORD_RUN = /[\p{L}\p{N}]+(?:(?:['.]|(?<=\p{N}),(?=\p{N}))[\p{L}\p{N}]+)*/gu;
 const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
-const CJK_RUN_OR_WORD = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|[[\p{L}\p{N}']--[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]]+/gv;
+const CJK_RUN_OR_WORD = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|[[\p{L}\p{N}'.,]--[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]]+/gv;
 const LATIN_WITH_MARKS = /[\u00c0-\u024f\u1e00-\u1eff]/;
 
 function emitWord(raw: string, start: number, emit: (token: string, start: number, end: number) => void): void {
   let word = raw.endsWith("'s") ? raw.slice(0, -2) : raw;
-  if (word.includes("'")) word = word.replace(/'/g, "");
   // Diacritics go per word: decomposing only words that can carry one keeps the common path fast.
   if (LATIN_WITH_MARKS.test(word)) word = word.normalize("NFD").replace(/\p{Mn}+/gu, "").normalize("NFC");
   if (word) emit(stem(word), start, start + raw.length);
 }
 
 const stems = new Map<string, string>();
-/** Porter stem of one lower-case word, memoised: a corpus repeats a few thousand words endlessly. */
+/** Porter stem of one lower-case token (as porter_stem, whatever its letters), memoised: a corpus repeats a few thousand words endlessly. */
 function stem(word: string): string {
   let s = stems.get(word);
   if (s === undefined) {
-    s = /^[a-z]+$/.test(word) ? stemmer(word) : word;
+    s = stemmer(word);
     if (stems.size > 100_000) stems.clear();
     stems.set(word, s);
   }
