@@ -143,7 +143,12 @@ export class ElasticsearchArticleStore implements ArticleStore {
       // The index was deleted under us: build it again (template, index, alias) and write what it refused.
       await this.init();
       const retried = await writeBulk(this.client, this.alias, written.missingIndex, { inOrder, flushBytes: this.opts.flushBytes, requireAlias: true });
-      written = { ...retried, created: [...written.created, ...retried.created], updated: [...written.updated, ...retried.updated], rejected: [...written.rejected, ...retried.rejected] };
+      const transient = [written.transient, retried.transient].filter((t) => t !== null);
+      written = {
+        created: [...written.created, ...retried.created], updated: [...written.updated, ...retried.updated],
+        rejected: [...written.rejected, ...retried.rejected], missingIndex: retried.missingIndex,
+        transient: transient.length ? { count: transient.reduce((n, t) => n + t.count, 0), reason: transient[0]!.reason } : null,
+      };
     }
     this.markWritten();
     if (written.transient) {
