@@ -127,8 +127,12 @@ export function predicateMatches(p: Predicate, a: ArticleFeatures): boolean {
   return queryMatches(p.plan, a);
 }
 
-export function compilePredicate(sub: Subscription): Predicate {
+export function compilePredicate(sub: Subscription, plans = new Map<string, QueryPlan>()): Predicate {
   const f = sub.filters;
+  const query = sub.query ?? "";
+  // Many subscriptions share a query; a plan is read-only, so one serves them all.
+  let plan = plans.get(query);
+  if (!plan) { plan = planQuery(query); plans.set(query, plan); }
   return {
     sub,
     jurisdictions: set(f.jurisdictions.map((j) => j.toUpperCase())),
@@ -138,7 +142,7 @@ export function compilePredicate(sub: Subscription): Predicate {
     sources: lowerSet(f.sources),
     languages: lowerSet(f.languages),
     minScore: f.minScore,
-    plan: planQuery(sub.query ?? ""),
+    plan,
   };
 }
 
@@ -187,7 +191,8 @@ function articleKeys(a: ArticleFeatures): Iterable<string> {
 }
 
 export function compileSubscriptions(subs: Subscription[]): CompiledSubscriptions {
-  const predicates = subs.filter((s) => s.active).map(compilePredicate);
+  const plans = new Map<string, QueryPlan>();
+  const predicates = subs.filter((s) => s.active).map((s) => compilePredicate(s, plans));
   const index = new Map<string, number[]>();
   const unindexed: number[] = [];
   predicates.forEach((p, i) => {
