@@ -46,8 +46,9 @@ const NODE_SOURCES_DIR = path.join(SCRIPTS_DIR, "es-node");
 const MAVEN_DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1";
 // A cold start takes ~10 s on an idle 2-core machine; other agents and CI share those cores.
 const DEFAULT_START_TIMEOUT_MS = 180_000;
-// The node closes in ~1-2 s; past this it is wedged and gets SIGKILL.
-const STOP_GRACE_MS = 20_000;
+// The node closes in ~1-2 s, plus up to ~20 s on a loaded machine when it writes the class-data archive
+// (first run only); past this it is wedged and gets SIGKILL.
+const STOP_GRACE_MS = 60_000;
 const POLL_INTERVAL_MS = 100;
 const RUN_DIR_PREFIX = "regradar-es-";
 
@@ -129,19 +130,30 @@ export async function ensureElasticsearchDistribution({
  * and verifying ~10,000 classes from jars, which halves the start-up. Only one node per run records; the
  * archive is renamed into place whole, so concurrent runs never see a partial one.
  */
-function classDataSharing(archive) {
+async function classDataSharing(archive) {
   if (fs.existsSync(archive)) return { jvmOptions: () => [`-XX:SharedArchiveFile=${archive}`], finish: async () => {}, abandon: noop };
+  await removeAbandonedRecordings(archive);
   const recording = `${archive}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
   let taken = false;
   return {
     jvmOptions: () => (taken ? [] : ((taken = true), [`-XX:ArchiveClassesAtExit=${recording}`])),
-    finish: async () => {
+    // `complete`: no node was cut off by SIGKILL while stopping, i.e. possibly halfway through writing.
+    finish: async (complete) => {
       const size = await fsp.stat(recording).then((stat) => stat.size, () => 0);
-      if (size > 0) await fsp.rename(recording, archive).catch(noop);
+      if (complete && size > 0) await fsp.rename(recording, archive).catch(noop);
       else await fsp.rm(recording, { force: true });
     },
     abandon: () => fs.rmSync(recording, { force: true }),
   };
+}
+
+/** Recordings (~80 MB each) left by runs whose process was killed before it could finish or remove them. */
+async function removeAbandonedRecordings(archive) {
+  const dir = path.dirname(archive);
+  for (const name of await fsp.readdir(dir)) {
+    const owner = name.startsWith(path.basename(archive)) && /\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name);
+    if (owner && !isAlive(Number(owner[1]))) await fsp.rm(path.join(dir, name), { force: true });
+  }
 }
 
 /**
@@ -171,7 +183,7 @@ export async function startElasticsearch({
 } = {}) {
   const deadline = Date.now() + timeoutMs;
   const { home, classPath, classArchive } = await ensureElasticsearchDistribution({ version, cacheDir, javaHome, log });
-  const sharing = classDataSharing(classArchive);
+  const sharing = await classDataSharing(classArchive);
 
   await removeStaleRunDirs();
   const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), RUN_DIR_PREFIX));
@@ -191,8 +203,8 @@ export async function startElasticsearch({
   let stopping;
   const stop = () =>
     (stopping ??= (async () => {
-      await Promise.all(nodes.map((node) => node.stop()));
-      await sharing.finish();
+      const stoppedCleanly = await Promise.all(nodes.map((node) => node.stop()));
+      await sharing.finish(stoppedCleanly.every(Boolean));
       process.off("exit", onParentExit);
       await fsp.rm(tmp, { recursive: true, force: true });
       log("Elasticsearch stopped");
@@ -308,10 +320,13 @@ function localNode({ home, classPath, sharing, javaHome, heap, dir, settings, lo
       return exited;
     },
     killNow: () => isRunning() && child.kill("SIGKILL"),
+    /** Resolves true unless the node had to be killed outright. */
     stop: async () => {
-      const killer = setTimeout(() => isRunning() && child.kill("SIGKILL"), STOP_GRACE_MS);
+      let forced = false;
+      const killer = setTimeout(() => (forced = isRunning()) && child.kill("SIGKILL"), STOP_GRACE_MS);
       await kill("SIGTERM");
       clearTimeout(killer);
+      return !forced;
     },
     outputTail: async () => `--- ${name} output (tail) ---\n${await readTail(consoleLog)}`,
   };
