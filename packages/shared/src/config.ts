@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { clusterNodes, clusterSafePrefix, isClusterUrl } from "./redis.js";
 
 /**
  * The one place that reads the environment. Every process parses it once at start-up
@@ -12,8 +13,18 @@ const csv = z
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const envSchema = z.object({
-  REDIS_URL: z.string().url().optional(),
-  ELASTICSEARCH_URL: z.string().url().optional(),
+  // redis://[user:pass@]host:port[/db], rediss://… (TLS), or redis+cluster://host:port,host:port for a Redis Cluster.
+  REDIS_URL: z.string().optional().superRefine((url, ctx) => {
+    if (url === undefined) return;
+    const problem = redisUrlProblem(url);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
+  // One node's URL, or several comma-separated (a cluster's nodes: the client spreads requests and fails over).
+  ELASTICSEARCH_URL: z.string().optional().superRefine((urls, ctx) => {
+    for (const url of urls?.split(",") ?? []) {
+      if (!/^https?:\/\/[^/]+/.test(url.trim())) ctx.addIssue({ code: "custom", message: `not an http(s) URL: ${JSON.stringify(url.trim())}` });
+    }
+  }),
   REGRADAR_ES_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, - and _ only").default("regradar-articles"),
   REGRADAR_DATA_DIR: z.string().min(1).default("./data"),
   REGRADAR_FEEDS: z.string().min(1).default("./feeds.yaml"),
@@ -49,9 +60,25 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+function elasticsearchConfig(urls: string, index: string): NonNullable<Config["elasticsearch"]> {
+  const nodes = urls.split(",").map((u) => u.trim()).filter(Boolean);
+  return { url: nodes[0]!, nodes, index };
+}
+
+function redisUrlProblem(url: string): string | null {
+  const expected = "expected redis://host:port, rediss://host:port or redis+cluster://host:port,host:port";
+  if (isClusterUrl(url)) {
+    try { clusterNodes(url); return null; } catch (err) { return `${(err as Error).message}; ${expected}`; }
+  }
+  let parsed: URL;
+  try { parsed = new URL(url); } catch { return expected; }
+  return parsed.protocol === "redis:" || parsed.protocol === "rediss:" ? null : `unsupported scheme ${parsed.protocol}; ${expected}`;
+}
+
 export interface Config {
   redisUrl: string | undefined;
-  elasticsearch: { url: string; index: string } | undefined;
+  /** url: the first node (for messages); nodes: every node given. */
+  elasticsearch: { url: string; nodes: string[]; index: string } | undefined;
   dataDir: string;
   feedsFile: string;
   allowHosts: string[];
@@ -111,12 +138,12 @@ function parseEnv(env: Record<string, string | undefined>): Config {
   }
   return {
     redisUrl: e.REDIS_URL,
-    elasticsearch: e.ELASTICSEARCH_URL ? { url: e.ELASTICSEARCH_URL, index: e.REGRADAR_ES_INDEX } : undefined,
+    elasticsearch: e.ELASTICSEARCH_URL ? elasticsearchConfig(e.ELASTICSEARCH_URL, e.REGRADAR_ES_INDEX) : undefined,
     dataDir: e.REGRADAR_DATA_DIR,
     feedsFile: e.REGRADAR_FEEDS,
     allowHosts: e.REGRADAR_ALLOW_HOSTS,
     logLevel: e.REGRADAR_LOG_LEVEL,
-    queuePrefix: e.REGRADAR_QUEUE_PREFIX,
+    queuePrefix: clusterSafePrefix(e.REGRADAR_QUEUE_PREFIX, e.REDIS_URL),
     http: {
       userAgent: e.REGRADAR_USER_AGENT,
       maxBodyBytes: e.REGRADAR_FETCH_MAX_BYTES,

@@ -1,4 +1,5 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@regradar/shared";
+import type { FeedHealthStatus } from "./feed-health.js";
 
 /** What we remember about a feed between polls, durably in Redis (append-only). */
 export interface FeedState {
@@ -14,6 +15,9 @@ export interface FeedState {
   lastError: string | null;
   consecutiveFailures: number;
   itemsSeen: number;
+  /** The last poll's account of the feed (feed-health.ts); a 304 or unchanged body keeps it. */
+  health: FeedHealthStatus | null;
+  healthReason: string | null;
   /** Not before this time (Retry-After or failure backoff). */
   nextPollNotBefore: string | null;
 }
@@ -21,6 +25,7 @@ export interface FeedState {
 export const emptyFeedState = (): FeedState => ({
   etag: null, lastModified: null, bodyHash: null, intervalSeconds: null, lastPolledAt: null, lastSuccessAt: null,
   lastNewItemsAt: null, lastErrorAt: null, lastError: null, consecutiveFailures: 0, itemsSeen: 0, nextPollNotBefore: null,
+  health: null, healthReason: null,
 });
 
 export interface FeedStateStore {
@@ -33,7 +38,7 @@ export interface FeedStateStore {
   forget(feedId: string): Promise<void>;
 }
 
-export function redisFeedStateStore(redis: Redis, prefix: string): FeedStateStore {
+export function redisFeedStateStore(redis: RedisClient, prefix: string): FeedStateStore {
   const stateKey = (id: string) => `${prefix}:feed:${id}:state`;
   const seenKey = (id: string) => `${prefix}:feed:${id}:seen`;
   return {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@regradar/shared";
 
 /**
  * At most one request at a time per host, with a minimum gap between requests, across every
@@ -20,7 +20,7 @@ if redis.call("get", KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
-export function redisHostSlots(redis: Redis, prefix: string, minDelayMs: number): HostSlots {
+export function redisHostSlots(redis: RedisClient, prefix: string, minDelayMs: number): HostSlots {
   return {
     async acquire(host) {
       const key = `${prefix}:host:${host.toLowerCase()}`;

@@ -2,7 +2,8 @@ import {
   articleIdFor, canonicalUrl, isHttpFetchError, parseRetryAfter, sha256Hex,
   type ArticleCandidate, type HttpClient,
 } from "@regradar/shared";
-import { FeedParseError, parseFeed, type ParsedFeedItem } from "./feed/parse-feed.js";
+import { DEFAULT_FEED_CAPS, FeedParseError, parseFeedWithDiagnostics, type ParsedFeedItem } from "./feed/parse-feed.js";
+import { classifyFeedHealth, type FeedHealth, type ItemSkipReason, type PollObservation } from "./feed-health.js";
 import type { FeedSpec } from "./feed-registry.js";
 import type { FeedState, FeedStateStore } from "./feed-state.js";
 import type { HostSlots } from "./host-slots.js";
@@ -21,7 +22,7 @@ export type PollOutcome =
   | { status: "host_busy"; retryInMs: number }
   | { status: "deferred"; until: string }
   | { status: "not_modified" | "unchanged"; intervalSeconds: number }
-  | { status: "parsed"; items: number; newItems: number; skipped: Array<{ item: string; reason: string }>; intervalSeconds: number }
+  | { status: "parsed"; items: number; newItems: number; skipped: Array<{ item: string; reason: ItemSkipReason }>; health: FeedHealth; intervalSeconds: number }
   | { status: "failed"; reason: string; intervalSeconds: number };
 
 const clamp = (v: number, p: PollPolicy) => Math.round(Math.min(p.maxSeconds, Math.max(p.minSeconds, v)));
@@ -37,17 +38,22 @@ export function nextInterval(feed: FeedSpec, state: FeedState, result: "new_item
   return clamp(clamp(feed.interval, p) * 2 ** Math.min(state.consecutiveFailures + 1, 10), p);
 }
 
-/** A feed item as an article candidate, or why it cannot be one. */
-export function toCandidate(item: ParsedFeedItem, feed: FeedSpec, feedTitle: string | null, now: Date): ArticleCandidate | { reason: string } {
+/**
+ * A feed item as an article candidate, or exactly why it cannot be one. `unsafeLink`: the parser
+ * dropped the item's only link as a script or data URL.
+ */
+export function toCandidate(
+  item: ParsedFeedItem, feed: FeedSpec, feedTitle: string | null, now: Date, unsafeLink = false,
+): ArticleCandidate | { reason: ItemSkipReason } {
   const link = item.link ?? (item.id && /^https?:\/\//i.test(item.id) ? item.id : null);
-  if (!link) return { reason: "item has no link" };
+  if (!link) return { reason: unsafeLink ? "unsafe_link" : "no_link" };
   let canonical: string;
   try {
     canonical = canonicalUrl(link);
   } catch {
-    return { reason: `item link is not a URL: ${link.slice(0, 200)}` };
+    return { reason: "invalid_link" };
   }
-  if (!/^https?:/.test(canonical)) return { reason: `item link is not http(s): ${link.slice(0, 200)}` };
+  if (!/^https?:/.test(canonical)) return { reason: "not_http" };
   return {
     articleId: articleIdFor(link),
     url: link,
@@ -78,10 +84,12 @@ export async function pollFeed(feed: FeedSpec, ports: PollPorts, policy: PollPol
   const slot = await ports.slots.acquire(new URL(feed.url).host);
   if (!slot.acquired) return { status: "host_busy", retryInMs: slot.retryInMs };
 
-  const fail = async (reason: string, retryAfterMs: number | null = null): Promise<PollOutcome> => {
+  const fail = async (reason: string, retryAfterMs: number | null = null, observed?: PollObservation): Promise<PollOutcome> => {
     const intervalSeconds = nextInterval(feed, state, "failure", policy);
     const backoffMs = Math.max(retryAfterMs ?? 0, intervalSeconds * 1000);
+    const health = classifyFeedHealth(observed ?? { kind: "fetch_failed", reason });
     await ports.state.update(feed.id, {
+      health: health.status, healthReason: health.reason,
       lastPolledAt: now.toISOString(), lastErrorAt: now.toISOString(), lastError: reason,
       consecutiveFailures: state.consecutiveFailures + 1, intervalSeconds,
       nextPollNotBefore: new Date(now.getTime() + (retryAfterMs ?? backoffMs)).toISOString(),
@@ -123,21 +131,29 @@ export async function pollFeed(feed: FeedSpec, ports: PollPorts, policy: PollPol
   const bodyHash = sha256Hex(res.body);
   if (bodyHash === state.bodyHash) return { status: "unchanged", intervalSeconds: await success("nothing_new", validators) };
 
-  let parsed;
+  let parsed, diagnostics;
   try {
-    parsed = parseFeed(res.body, { contentType: res.headers["content-type"] ?? null, url: res.url });
+    ({ feed: parsed, diagnostics } = parseFeedWithDiagnostics(res.body, {
+      contentType: res.headers["content-type"] ?? null, url: res.url, caps: DEFAULT_FEED_CAPS,
+    }));
   } catch (err) {
-    if (err instanceof FeedParseError) return fail(`${err.reason}: ${err.message}`);
+    if (err instanceof FeedParseError) {
+      return fail(`${err.reason}: ${err.message}`, null, { kind: "parse_failed", reason: err.reason, message: err.message });
+    }
     throw err;
   }
 
-  const skipped: Array<{ item: string; reason: string }> = [];
+  const skipped: Array<{ item: string; reason: ItemSkipReason }> = [];
+  const skipCounts: Partial<Record<ItemSkipReason, number>> = {};
   const candidates: ArticleCandidate[] = [];
-  for (const item of parsed.items) {
-    const c = toCandidate(item, feed, parsed.title, now);
-    if ("reason" in c) skipped.push({ item: item.title ?? item.id ?? "(untitled)", reason: c.reason });
-    else candidates.push(c);
-  }
+  const unsafe = new Set(diagnostics.unsafeLinkItems);
+  parsed.items.forEach((item, i) => {
+    const c = toCandidate(item, feed, parsed.title, now, unsafe.has(i));
+    if (!("reason" in c)) return void candidates.push(c);
+    skipped.push({ item: item.title ?? item.id ?? "(untitled)", reason: c.reason });
+    skipCounts[c.reason] = (skipCounts[c.reason] ?? 0) + 1;
+  });
+  const health = classifyFeedHealth({ kind: "parsed", items: parsed.items.length, skipped: skipCounts, diagnostics });
   const fresh = await ports.state.unseen(feed.id, candidates.map((c) => c.articleId));
   // Enqueue, then remember as seen, then save the body hash: a crash in between repeats the
   // enqueue, and the article's job id turns the repeat into a no-op. Nothing is lost.
@@ -145,8 +161,8 @@ export async function pollFeed(feed: FeedSpec, ports: PollPorts, policy: PollPol
   await ports.state.markSeen(feed.id, [...fresh], policy.seenPerFeed);
 
   const intervalSeconds = await success(fresh.size > 0 ? "new_items" : "nothing_new", {
-    ...validators, bodyHash, itemsSeen: state.itemsSeen + fresh.size,
+    ...validators, bodyHash, itemsSeen: state.itemsSeen + fresh.size, health: health.status, healthReason: health.reason,
     ...(fresh.size > 0 ? { lastNewItemsAt: now.toISOString() } : {}),
   });
-  return { status: "parsed", items: parsed.items.length, newItems: fresh.size, skipped, intervalSeconds };
+  return { status: "parsed", items: parsed.items.length, newItems: fresh.size, skipped, health, intervalSeconds };
 }
