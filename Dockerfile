@@ -5,6 +5,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json tsconfig.base.json tsconfig.build.json ./
 COPY packages ./packages
 COPY services ./services
+# npm run build ends by saving the taxonomy's spellings for query understanding (packages/store).
+COPY scripts/build-query-gazetteer.mjs ./scripts/
 RUN npm ci --ignore-scripts && npm rebuild better-sqlite3 && npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
