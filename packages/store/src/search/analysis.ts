@@ -23,30 +23,31 @@ export function analyzeTerms(text: string): string[] {
 /** A token of analyzeTerms with the span of the original text it came from. */
 export interface TokenSpan { token: string; start: number; end: number }
 
-/** analyzeTerms with each token's span in `text`, for highlighting. */
-export function analyzeSpans(text: string): TokenSpan[] {
+/**
+ * analyzeTerms with each token's span in `text`, for highlighting; `visit` returns false to stop early
+ * (highlights need only the first few matches of a long text).
+ */
+export function analyzeSpans(text: string, visit: (span: TokenSpan) => boolean): void {
   const folded = foldText(text);
-  const out: TokenSpan[] = [];
   const at = (i: number) => (i < folded.origin.length ? folded.origin[i]! : text.length);
-  forEachToken(folded.text, (token, start, end) => { out.push({ token, start: at(start), end: at(end - 1) + 1 }); });
-  return out;
+  forEachToken(folded.text, (token, start, end) => visit({ token, start: at(start), end: at(end - 1) + 1 }));
 }
 
-/** Tokens of folded text with their folded offsets (diacritic removal keeps lengths within a word). */
-function forEachToken(folded: string, emit: (token: string, start: number, end: number) => void): void {
+/** Tokens of folded text with their folded offsets; stops when `emit` returns false. */
+function forEachToken(folded: string, emit: (token: string, start: number, end: number) => boolean | void): void {
   for (const m of folded.matchAll(WORD_RUN)) {
     const run = m[0];
-    if (!CJK_CHAR.test(run)) { emitWord(run, m.index, emit); continue; }
+    if (!CJK_CHAR.test(run)) { if (emitWord(run, m.index, emit) === false) return; continue; }
     for (const p of run.matchAll(CJK_RUN_OR_WORD)) {
       const piece = p[0];
       const start = m.index + p.index;
-      if (!CJK_CHAR.test(piece)) { emitWord(piece, start, emit); continue; }
+      if (!CJK_CHAR.test(piece)) { if (emitWord(piece, start, emit) === false) return; continue; }
       const chars = [...piece];
-      if (chars.length === 1) { emit(piece, start, start + piece.length); continue; }
+      if (chars.length === 1) { if (emit(piece, start, start + piece.length) === false) return; continue; }
       let offset = start;
       for (let i = 0; i + 1 < chars.length; i++) {
         const bigram = chars[i]! + chars[i + 1]!;
-        emit(bigram, offset, offset + bigram.length);
+        if (emit(bigram, offset, offset + bigram.length) === false) return;
         offset += chars[i]!.length;
       }
     }
@@ -60,11 +61,11 @@ const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script
 const CJK_RUN_OR_WORD = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|[[\p{L}\p{N}'.,]--[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]]+/gv;
 const LATIN_WITH_MARKS = /[\u00c0-\u024f\u1e00-\u1eff]/;
 
-function emitWord(raw: string, start: number, emit: (token: string, start: number, end: number) => void): void {
+function emitWord(raw: string, start: number, emit: (token: string, start: number, end: number) => boolean | void): boolean | void {
   let word = raw.endsWith("'s") ? raw.slice(0, -2) : raw;
   // Diacritics go per word: decomposing only words that can carry one keeps the common path fast.
   if (LATIN_WITH_MARKS.test(word)) word = word.normalize("NFD").replace(/\p{Mn}+/gu, "").normalize("NFC");
-  if (word) emit(stem(word), start, start + raw.length);
+  if (word) return emit(stem(word), start, start + raw.length);
 }
 
 const stems = new Map<string, string>();

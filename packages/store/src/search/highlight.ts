@@ -21,14 +21,23 @@ const html = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").repla
  */
 export function highlightFragments(text: string, tokens: Highlighter, max = 3): string[] {
   if (!tokens || !text) return [];
-  // Matching spans, overlapping or touching ones merged (a Chinese word's bigrams make one mark).
+  // Matching spans, overlapping or touching ones merged (a Chinese word's bigrams make one mark), up to
+  // the first span of a fragment that would be one too many.
   const spans: Array<[number, number]> = [];
-  for (const t of analyzeSpans(text)) {
-    if (!tokens.has(t.token)) continue;
+  let windows = 0;
+  let windowFirst = -1;
+  const windowEnd = () => (windowFirst < 0 ? -1 : spans[windowFirst]![1] + FRAGMENT / 2);
+  analyzeSpans(text, (t) => {
+    if (!tokens.has(t.token)) return true;
     const last = spans[spans.length - 1];
-    if (last && t.start <= last[1]) last[1] = Math.max(last[1], t.end);
-    else spans.push([t.start, t.end]);
-  }
+    if (last && t.start <= last[1]) { last[1] = Math.max(last[1], t.end); return true; }
+    if (t.end > windowEnd()) {
+      if (++windows > max) return false;
+      windowFirst = spans.length;
+    }
+    spans.push([t.start, t.end]);
+    return true;
+  });
   const fragments: string[] = [];
   for (let i = 0; i < spans.length && fragments.length < max;) {
     const start = Math.max(0, spans[i]![0] - FRAGMENT / 2);
