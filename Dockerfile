@@ -10,6 +10,8 @@ COPY package.json package-lock.json tsconfig.base.json tsconfig.build.json ./
 # Every workspace wholesale, so a new packages/* or services/* needs no edit here.
 COPY packages ./packages
 COPY services ./services
+# npm run build ends by saving the taxonomy's spellings for query understanding (packages/store).
+COPY scripts/build-query-gazetteer.mjs ./scripts/
 RUN npm ci --ignore-scripts --no-audit --no-fund \
  && npm rebuild better-sqlite3 \
  && npm run build \

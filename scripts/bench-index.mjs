@@ -2,7 +2,7 @@
 // Indexing throughput: our ElasticsearchArticleStore against a plain `client.helpers.bulk` loop over the
 // same documents, and the SQLite store, in one run on one machine.
 //
-//   npx tsc -b tsconfig.build.json && node scripts/bench-index.mjs [--docs 50000] [--batch 500] [--runs 1] [--diagnose 0]
+//   npx tsc -b tsconfig.build.json && node scripts/bench-index.mjs [--docs 50000] [--batch 500] [--runs 1] [--diagnose 0] [--flushBytes N]
 //
 // Starts its own Elasticsearch node (512 MB heap) unless ELASTICSEARCH_URL is set. Documents are generated
 // deterministically (a seeded PRNG over a vocabulary of regulation-news sentences, ~3-5 KB of text each,
@@ -21,12 +21,13 @@ import { ElasticsearchArticleStore, indexedSource, openSqliteDatabase, SqliteArt
 import { startElasticsearch } from "./lib/elasticsearch-local.mjs";
 
 const args = process.argv.slice(2);
-const opt = { docs: 50_000, batch: 500, runs: 1, diagnose: 1 };
+// flushBytes: the store's bulk request size (0: its default), to compare request sizes.
+const opt = { docs: 50_000, batch: 500, runs: 1, diagnose: 1, flushBytes: 0 };
 for (let i = 0; i < args.length; i++) {
   const key = args[i].replace(/^--/, "");
   if (!(key in opt)) { console.error(`bench-index: unknown argument ${args[i]}`); process.exit(2); }
   opt[key] = Number(args[++i]);
-  if (!Number.isInteger(opt[key]) || opt[key] < (key === "diagnose" ? 0 : 1)) { console.error(`bench-index: --${key} needs a positive integer`); process.exit(2); }
+  if (!Number.isInteger(opt[key]) || opt[key] < (key === "diagnose" || key === "flushBytes" ? 0 : 1)) { console.error(`bench-index: --${key} needs a positive integer`); process.exit(2); }
 }
 const log = (m) => process.stderr.write(`[bench-index] ${m}\n`);
 
@@ -101,7 +102,7 @@ async function timed(fn) {
 }
 
 async function measureOurs(url, client, docs) {
-  const store = new ElasticsearchArticleStore(client, { index: `bench-ours-${randomUUID().slice(0, 8)}` });
+  const store = new ElasticsearchArticleStore(client, { index: `bench-ours-${randomUUID().slice(0, 8)}`, ...(opt.flushBytes ? { flushBytes: opt.flushBytes } : {}) });
   await store.init();
   try {
     let rejected = 0;
@@ -133,7 +134,7 @@ async function measurePlain(url, client, docs) {
 }
 
 async function measurePlainSameBodies(url, client, docs) {
-  // Diagnostic: the helper fed exactly what our store writes (derived search fields included), so
+  // Diagnostic: the helper fed exactly what our store writes (its derived fields included), so
   // (ours vs this) is our code path and (this vs plain) is the cost of the extra indexed fields.
   const now = new Date().toISOString();
   const bodies = docs.map((d) => indexedSource({ ...d, indexedAt: now }, "x"));

@@ -45,7 +45,8 @@ function envFor(dataDir: string, alias: string) {
 }
 
 const QUERIES: SearchQuery[] = [
-  { text: "火币" }, { text: "stablecoin rules", sort: "date", limit: 100 }, { jurisdictions: ["CN"], sort: "date" },
+  // Relevance order differs in detail between the stores: relevance queries compare sets, all of them.
+  { text: "火币", limit: 100 }, { text: "stablecoin rules", sort: "date", limit: 100 }, { jurisdictions: ["CN"], sort: "date" },
   { text: "exchanges -bitcoin", sort: "date", limit: 50, collapseDuplicates: true }, {},
 ];
 

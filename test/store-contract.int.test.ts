@@ -6,7 +6,8 @@ import { Client } from "@elastic/elasticsearch";
 import { afterAll, beforeAll } from "vitest";
 import { NEAR_DUPLICATE_BITS } from "@regradar/shared";
 import type { SearchQuery, SearchResult } from "@regradar/store";
-import { ElasticsearchArticleStore, openSqliteDatabase, SqliteArticleStore, type ArticleStore, type ElasticsearchStoreOptions, type UpsertDocument } from "@regradar/store";
+import { validateSubscription } from "@regradar/alerter";
+import { analyzeTerms, ElasticsearchArticleStore, ElasticsearchSubscriptionStore, indexedSource, openSqliteDatabase, SqliteArticleStore, type ArticleStore, type ElasticsearchStoreOptions, type UpsertDocument } from "@regradar/store";
 import {
   ALL, ORIGINALS, articleDoc, binancePh, chinese, koreaBan, priceTalk, secEtf, seed, seedCopy, undated,
 } from "./support/article-fixtures.js";
@@ -98,25 +99,38 @@ describe.each(STORES)("ArticleStore contract: $name", ({ name, open, reader }) =
       expect(idSet(await search({ text: "火币" }))).toEqual(sorted(seed, chinese, seedCopy));
     });
 
-    test("Chinese phrases match as runs of characters", async () => {
+    test("traditional and full-width forms find the simplified and ASCII ones", async () => {
+      expect(idSet(await search({ text: "火幣" }))).toEqual(sorted(seed, chinese, seedCopy));
+      // 比特幣 is also the Bitcoin entity: articles carrying it match besides the Chinese text.
+      expect(idSet(await search({ text: "比特幣" }))).toEqual(sorted(chinese, secEtf, priceTalk));
+      expect(idSet(await search({ text: "比特幣" }))).toEqual(idSet(await search({ text: "比特币" })));
+      expect(idSet(await search({ text: "ＵＰＢＩＴ" }))).toEqual(sorted(koreaBan));
+    });
+
+    test("Chinese words match as bigrams; quoted phrases as runs of characters", async () => {
       expect(idSet(await search({ text: "监管" }))).toEqual(sorted(chinese));
       expect(idSet(await search({ text: "\"监管要求\"" }))).toEqual(sorted(chinese));
       expect(idSet(await search({ text: "\"要求监管\"" }))).toEqual([]);
     });
 
-    test("terms are AND-ed, plurals fold to the singular", async () => {
-      expect(idSet(await search({ text: "wechat telegram" }))).toEqual(sorted(seed, seedCopy));
-      expect(idSet(await search({ text: "bitcoin etf" }))).toEqual(sorted(secEtf));
-      // "licence" names an action: documents with the extracted action match too (secEtf: licensing).
-      expect(idSet(await search({ text: "licence" }))).toEqual(sorted(binancePh, undated, secEtf));
-      expect(idSet(await search({ text: "licences" }))).toEqual(sorted(binancePh, undated, secEtf));
-      expect(idSet(await search({ text: "nosuchword bitcoin" }))).toEqual([]);
+    test("words are OR-ed: a document missing one is still found, documents with more of them rank first", async () => {
+      expect(idSet(await search({ text: "nosuchword upbit" }))).toEqual(sorted(koreaBan));
+      const r = await search({ text: "spot bitcoin etf" });
+      expect(ids(r)[0]).toBe(secEtf.id);
+      expect(idSet(r)).toEqual(sorted(secEtf, priceTalk, seed, seedCopy, koreaBan));
+      expect(ids(await search({ text: "wechat telegram exchanges" })).slice(0, 2).sort()).toEqual(sorted(seed, seedCopy));
     });
 
-    test("\"quoted phrases\" match words in order", async () => {
-      expect(idSet(await search({ text: "spot bitcoin" }))).toEqual(sorted(secEtf, priceTalk));
+    test("English words are stemmed: plurals and inflections find each other", async () => {
+      expect(idSet(await search({ text: "licences" }))).toEqual(idSet(await search({ text: "licence" })));
+      expect(idSet(await search({ text: "registering" }))).toEqual(idSet(await search({ text: "registered" })));
+      expect(ids(await search({ text: "regulators approving" }))[0]).toBe(secEtf.id);
+    });
+
+    test("\"quoted phrases\" are required, their words in order", async () => {
       expect(idSet(await search({ text: "\"spot bitcoin\"" }))).toEqual(sorted(secEtf));
       expect(idSet(await search({ text: "\"exchange-traded funds\"" }))).toEqual(sorted(secEtf));
+      expect(idSet(await search({ text: "\"spot bitcoin\" upbit" }))).toEqual(sorted(secEtf));
     });
 
     test("-term excludes, a | b and a OR b accept either", async () => {
@@ -124,7 +138,6 @@ describe.each(STORES)("ArticleStore contract: $name", ({ name, open, reader }) =
       expect(idSet(await search({ text: "bitcoin -\"spot bitcoin\" -telegram" }))).toEqual(sorted(priceTalk, koreaBan));
       expect(idSet(await search({ text: "binance | upbit" }))).toEqual(sorted(binancePh, koreaBan));
       expect(idSet(await search({ text: "binance OR upbit" }))).toEqual(sorted(binancePh, koreaBan));
-      expect(idSet(await search({ text: "exchange binance | upbit" }))).toEqual(sorted(binancePh, koreaBan));
     });
 
     test("only exclusions: everything else, newest first", async () => {
@@ -132,21 +145,40 @@ describe.each(STORES)("ArticleStore contract: $name", ({ name, open, reader }) =
       expect(ids(r)).toEqual([binancePh, chinese, undated].map((d) => d.id));
     });
 
-    test("a word naming an action also finds articles with that extracted action, ranked after the text matches", async () => {
-      expect(ids(await search({ text: "shutdown" }))).toEqual([seedCopy, seed, chinese].map((d) => d.id));
-      expect(ids(await search({ text: "ban | shutdown" }))).toEqual([koreaBan, seedCopy, seed, chinese].map((d) => d.id));
+    test("what the query names through the taxonomy finds documents whose extracted fields carry it", async () => {
+      // 美国证监会 is nowhere in the text: the authority it names is in secEtf's extracted fields.
+      expect(idSet(await search({ text: "美国证监会" }))).toEqual(sorted(secEtf));
+      const shut = await search({ text: "exchange ordered to shut down", explain: true });
+      expect(ids(shut).slice(0, 2).sort()).toEqual(sorted(seed, seedCopy));
+      // The Chinese article shares no word with the query: it is found by its extracted action.
+      expect(shut.hits.find((h) => h.id === chinese.id)!.explanation!.concepts)
+        .toEqual([expect.objectContaining({ field: "actions", value: "shutdown_order", surface: "ordered to shut down" })]);
       expect(idSet(await search({ text: "shutdown -wechat" }))).toEqual(sorted(chinese));
     });
 
-    test("diacritics fold like SQLite's tokenizer", async () => {
+    test("explain: the parts of each hit's score add up to it, in rank order", async () => {
+      const r = await search({ text: "bitcoin exchanges 火币", explain: true });
+      const scores = r.hits.map((h) => h.explanation!.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+      for (const h of r.hits) {
+        const e = h.explanation!;
+        expect(e.text + e.proximity + e.concepts.reduce((n, c) => n + c.bonus, 0) + e.relevance + e.recency).toBeCloseTo(e.score, 2);
+      }
+      expect(r.hits.find((h) => h.id === chinese.id)!.explanation!.concepts.map((c) => c.value)).toEqual(["Huobi"]);
+      expect((await search({ text: "bitcoin" })).hits[0]).not.toHaveProperty("explanation");
+    });
+
+    test("diacritics fold", async () => {
       expect(idSet(await search({ text: "regulateur" }))).toEqual(sorted(undated));
     });
 
-    test("relevance ranking returns every match; title matches count more", async () => {
+    test("title matches count more", async () => {
       const r = await search({ text: "binance" });
       expect(idSet(r)).toEqual(sorted(binancePh));
       const beijing = await search({ text: "beijing" });
-      expect(idSet(beijing)).toEqual(sorted(seed, seedCopy));
+      // Beijing names CN: the Chinese article (北京) matches through its jurisdiction, after the text matches.
+      expect(ids(beijing).slice(0, 2).sort()).toEqual(sorted(seed, seedCopy));
+      expect(idSet(beijing)).toEqual(sorted(seed, seedCopy, chinese));
     });
   });
 
@@ -176,6 +208,7 @@ describe.each(STORES)("ArticleStore contract: $name", ({ name, open, reader }) =
   test("sort by date: newest first, undated last", async () => {
     expect(ids(await search({ sort: "date" }))).toEqual(ALL_BY_DATE);
     expect(ids(await search({ text: "exchanges", sort: "date" }))).toEqual(ALL_BY_DATE.filter((id) => id !== chinese.id));
+    expect(ids(await search({ text: "bitcoin", sort: "date" }))).toEqual([priceTalk, secEtf, koreaBan, seedCopy, seed].map((d) => d.id));
   });
 
   test("pagination: limit and offset over a stable order, total counts every match", async () => {
@@ -310,7 +343,7 @@ describe.each(STORES)("ArticleStore contract: $name", ({ name, open, reader }) =
       expect(await s.count()).toBe(1);
     });
 
-    test("another process sees a write within a second, without an explicit refresh", async () => {
+    test("another process sees a write within the node's refresh interval (1 s), without an explicit refresh", async () => {
       const s = await open();
       const other = await reader(s);
       await s.upsertArticles([binancePh]);
@@ -318,7 +351,8 @@ describe.each(STORES)("ArticleStore contract: $name", ({ name, open, reader }) =
       let visible = 0;
       while (visible === 0 && Date.now() - written < 5_000) visible = (await other.search({ text: "binance" })).total;
       expect(visible).toBe(1);
-      expect(Date.now() - written).toBeLessThan(1_000);
+      // The interval, plus the searches' round trips on a loaded test machine.
+      expect(Date.now() - written).toBeLessThan(3_000);
     });
 
     test("a document the store cannot hold is reported in rejected with a reason, never dropped", async () => {
@@ -349,18 +383,22 @@ describe.each(STORES)("ArticleStore contract: $name", ({ name, open, reader }) =
   });
 });
 
-describe("both stores give identical results", () => {
+describe("both stores find the same documents", () => {
+  // Ranking differs in detail between the stores (Lucene scores BM25 per field, FTS5 over the row), so the
+  // order of relevance-ranked hits is not compared; everything else is.
   const QUERIES: SearchQuery[] = [
-    {}, { text: "火币" }, { text: "监管" }, { text: "exchanges", sort: "date" }, { text: "bitcoin -etf", sort: "date" },
+    {}, { text: "火币" }, { text: "火幣" }, { text: "比特幣" }, { text: "监管" }, { text: "exchanges", sort: "date" }, { text: "bitcoin -etf", sort: "date" },
     { text: "binance | upbit", sort: "date" }, { text: "\"spot bitcoin\"" }, { jurisdictions: ["CN"], sort: "date", limit: 2, offset: 1 },
     { text: "trading", since: "2017-09-16", until: "2018-12-31", sort: "date" }, { relevant: true, collapseDuplicates: true, sort: "date" },
     { text: "-bitcoin" }, { text: "exchange licence", entities: ["Binance"], sort: "date" }, { text: "ban | shutdown", sort: "date" }, { text: "licence" },
+    { text: "美国证监会" }, { text: "exchange ordered to shut down" }, { text: "crypto tax rules" }, { text: "regulators warn investors" },
+    { text: "中国 比特币 监管" }, { text: "wechat telegram bitcoin" }, { text: "ＵＰＢＩＴ" }, { text: "regulateur" }, { text: "the" },
   ];
 
   test("for every query: totals, hits (date order; sets for relevance), highlights, facets, histogram", async () => {
     const [sqlite, es] = [await loaded(STORES[0]!.open), await loaded(STORES[1]!.open)];
     for (const q of QUERIES) {
-      const [a, b] = [await sqlite.search(q), await es.search(q)];
+      const [a, b] = [await sqlite.search({ limit: 100, ...q }), await es.search({ limit: 100, ...q })];
       const byId = (r: SearchResult) => (q.sort === "date" || !q.text ? r.hits : [...r.hits].sort((x, y) => x.id.localeCompare(y.id)));
       expect({ q, total: b.total, hits: byId(b), facets: b.facets, histogram: b.histogram })
         .toEqual({ q, total: a.total, hits: byId(a), facets: a.facets, histogram: a.histogram });
@@ -384,12 +422,29 @@ describe("Elasticsearch specifics", () => {
     await Promise.all([a.init(), b.init(), a.init()]);
     await a.init();
     const aliases = await esClient.indices.getAlias({ name: a.alias });
-    expect(Object.keys(aliases)).toEqual([`${a.alias}-v1`]);
-    const index = (await esClient.indices.get({ index: a.alias }))[`${a.alias}-v1`]!;
+    expect(Object.keys(aliases)).toEqual([`${a.alias}-v2`]);
+    const index = (await esClient.indices.get({ index: a.alias }))[`${a.alias}-v2`]!;
     expect(index.settings?.index?.number_of_replicas).toBe("0");
     expect(index.mappings?.dynamic).toBe("strict");
-    expect(index.mappings?.properties?.searchText).toMatchObject({ type: "text", analyzer: "whitespace" });
+    // Title and text are analysed by Elasticsearch itself; no pre-analysed copy is stored.
+    expect(index.mappings?.properties?.text).toMatchObject({ type: "text", analyzer: "regradar_text" });
+    expect(index.mappings?.properties).not.toHaveProperty("searchText");
     expect((await esClient.indices.getIndexTemplate({ name: `${a.alias}-template` })).index_templates[0]!.index_template.index_patterns).toEqual([`${a.alias}-v*`]);
+  });
+
+  test("the node's analyzer and the Node-side analysis SQLite and the alerter use give the same tokens", async () => {
+    const store = fresh();
+    await store.init();
+    const texts = [
+      "The SEC's regulators banned crypto exchanges; Binance's licences were revoked by the régulateur.",
+      "中國人民銀行要求比特幣交易平臺停止交易，火幣和OKCoin表示將遵守監管要求。",
+      "ＢＩＴＣＯＩＮ ＥＴＦ 獲批 2024年1月10日 美国证监会批准现货比特币ETF",
+      "Do Kwon's Terraform Labs agreed to pay $4.47 billion; investors were warned about on-chain staking yields.",
+    ];
+    for (const text of texts) {
+      const res = await esClient.indices.analyze({ index: store.alias, analyzer: "regradar_text", text });
+      expect({ text, tokens: (res.tokens ?? []).map((t) => t.token) }).toEqual({ text, tokens: analyzeTerms(text) });
+    }
   });
 
   test("init refuses, with a clear message, a plain index where the alias should be", async () => {
@@ -402,28 +457,64 @@ describe("Elasticsearch specifics", () => {
     }
   });
 
-  test("429 items are retried with backoff until they go through", async () => {
-    const retries: string[] = [];
+  test("items refused as 429 fail the batch (transient: the queue retries it); a replay then completes it", async () => {
     // The flood-stage disk block answers every write with 429, like a full write queue.
-    const store: ElasticsearchArticleStore = fresh({
-      retry: { baseDelayMs: 20 },
-      onRetry: (info) => { retries.push(info.reason); if (retries.length === 2) void block(store, false); },
-    });
+    const store = fresh();
     await store.init();
     await block(store, true);
-    const out = await store.upsertArticles([seed, chinese]);
-    expect(out).toEqual({ created: [seed.id, chinese.id], updated: [], unchanged: [], rejected: [] });
-    expect(retries.length).toBeGreaterThanOrEqual(2);
-    expect(retries[0]).toMatch(/cluster_block_exception/);
+    await expect(store.upsertArticles([seed, chinese])).rejects.toThrow(/refused 2 document\(s\): status 429/);
+    await block(store, false);
+    expect(await store.upsertArticles([seed, chinese])).toEqual({ created: [seed.id, chinese.id], updated: [], unchanged: [], rejected: [] });
   });
 
-  test("items still refused after the last retry fail the batch (transient: the queue retries it); a replay then completes it", async () => {
-    const store = fresh({ retry: { attempts: 2, baseDelayMs: 10 } });
+  test("an index deleted under a running writer is recreated (template, index, alias) and writes continue", async () => {
+    const store = fresh();
     await store.init();
-    await block(store, true);
-    await expect(store.upsertArticles([seed])).rejects.toThrow(/refused 1 document\(s\) after 3 attempts: cluster_block_exception/);
-    await block(store, false);
     expect((await store.upsertArticles([seed])).created).toEqual([seed.id]);
+    await esClient.indices.delete({ index: store.indexName });
+    await esClient.indices.deleteIndexTemplate({ name: `${store.alias}-template` });
+    expect((await store.upsertArticles([chinese, secEtf])).created).toEqual([chinese.id, secEtf.id]);
+    expect(Object.keys(await esClient.indices.getAlias({ name: store.alias }))).toEqual([store.indexName]);
+    expect((await esClient.indices.get({ index: store.indexName }))[store.indexName]!.mappings?.dynamic).toBe("strict");
+    expect(idSet(await store.search({ text: "比特幣" }))).toEqual(sorted(chinese, secEtf));
+    // The index came back as the template shapes it, so the analysis is the distribution's again.
+    await expect(esClient.indices.getIndexTemplate({ name: `${store.alias}-template` })).resolves.toBeTruthy();
+  });
+
+  test("an index of an older version behind the alias is upgraded: new index from the template, documents copied, alias moved", async () => {
+    const store = fresh();
+    const old = `${store.alias}-v1`;
+    // As version 1 left it: the standard analyzer, ids as keywords, the document and the store's derived fields in _source.
+    await esClient.indices.create({ index: old, aliases: { [store.alias]: { is_write_index: true } }, mappings: { properties: { id: { type: "keyword" } } } });
+    await esClient.index({ index: old, id: chinese.id, document: indexedSource({ ...chinese, indexedAt: "2024-02-01T00:00:00.000Z" }, "fp"), refresh: true });
+    await store.init();
+    expect(Object.keys(await esClient.indices.getAlias({ name: store.alias }))).toEqual([store.indexName]);
+    expect(idSet(await store.search({ text: "比特幣" }))).toEqual([chinese.id]);
+    expect(await store.getArticles([chinese.id])).toEqual([{ ...chinese, indexedAt: "2024-02-01T00:00:00.000Z" }]);
+    await esClient.indices.delete({ index: old });
+  });
+
+  test("a subscriptions index deleted under a running alerter comes back with its mappings on the next write", async () => {
+    const subs = new ElasticsearchSubscriptionStore(esClient, {
+      subscriptionsIndex: `${PREFIX}-subs-${++serial}`, alertsIndex: `${PREFIX}-alerts-${serial}`, deliveriesIndex: `${PREFIX}-deliveries-${serial}`,
+    });
+    await subs.init();
+    try {
+      const sub = validateSubscription({ name: "sec", channel: "webhook", target: "https://hooks.example.com/x", query: "美国证监会" });
+      await subs.putSubscription(sub);
+      await esClient.indices.delete({ index: [subs.subscriptionsIndex, subs.alertsIndex] });
+      // Reads answer (nothing is there any more) instead of failing the alerter's reload.
+      expect(await subs.listSubscriptions()).toEqual([]);
+      await subs.putSubscription(sub);
+      expect(await subs.listSubscriptions()).toEqual([sub]);
+      const mapping = await esClient.indices.getMapping({ index: subs.subscriptionsIndex });
+      expect(mapping[subs.subscriptionsIndex]!.mappings).toMatchObject({ dynamic: "strict", properties: { doc: { type: "object", enabled: false } } });
+      const alert = { subscriptionId: sub.id, articleId: seed.id, contentHash: seed.contentHash, score: 0.9, matchedAt: new Date().toISOString(), deliveryId: null };
+      expect(await subs.recordAlert(alert)).toBe("recorded");
+      expect(await subs.getAlert(sub.id, seed.id)).toEqual(alert);
+    } finally {
+      await subs.drop();
+    }
   });
 
   test("large batches go out in several bulk requests; every document is accounted for", async () => {

@@ -23,7 +23,8 @@ export async function readComposeFile(file, projectDir = path.dirname(file)) {
     services.push({
       name,
       image: spec.image ?? "",
-      build: spec.build !== undefined,
+      // Built from the project's Dockerfile; an inline Dockerfile (the Elasticsearch image with its plugin) is not the project image.
+      build: spec.build !== undefined && !(typeof spec.build === "object" && spec.build.dockerfile_inline),
       profiles: spec.profiles ?? [],
       command: spec.command === undefined ? null : asArgv(spec.command, `${name}.command`),
       environment: { ...(await readEnvFiles(spec.env_file, projectDir)), ...asEnvironment(spec.environment ?? {}) },

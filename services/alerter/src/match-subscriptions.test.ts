@@ -46,8 +46,9 @@ describe("compiled subscriptions match like a search", () => {
   const compiled = compileSubscriptions(subs);
 
   test("filters AND across fields, OR within one; names case-insensitive; query parsed as search", () => {
+    // "cjk" (火币) matches the English article through the entity it names: Huobi is in its extracted fields.
     expect(names(compiled.match(article()))).toEqual([
-      "alternatives", "cn-shutdown", "everything", "huobi-lowercase", "pboc", "phrase-hit", "plural-folding", "score-ok", "us-or-cn",
+      "alternatives", "cjk", "cn-shutdown", "everything", "huobi-lowercase", "pboc", "phrase-hit", "plural-folding", "score-ok", "us-or-cn",
     ].sort());
   });
 
@@ -62,6 +63,30 @@ describe("compiled subscriptions match like a search", () => {
     expect(names(compiled.match(other))).toEqual(["everything", "negated", "score-ok", "taxation", "us-or-cn"].filter((n) => n !== "score-ok").sort());
   });
 
+  test("a query subscription needs every word, each found as text or as a concept the article carries", () => {
+    const subs2 = [
+      sub("all-words", { query: "crypto tax rules" }),
+      sub("stems-and-stop-words", { query: "the exchanges registered to bitcoin" }),
+      sub("sec-in-chinese", { query: "美国证监会 bitcoin" }),
+      sub("traditional", { query: "火幣 交易" }),
+      sub("shut-down", { query: "exchanges ordered to shut down" }),
+      sub("quoted-is-literal", { query: '"shut down"' }),
+    ];
+    const c = compileSubscriptions(subs2);
+    // crypto alone is not enough for all-words.
+    expect(names(c.match(article()))).toEqual(["quoted-is-literal", "shut-down", "stems-and-stop-words"]);
+    // No "shut down" in the text: the words hold through the extracted action; the quoted phrase does not.
+    const cease = article({ title: "Exchanges told to cease trading", text: "Regulators ordered the exchanges to cease trading by Friday.", actions: ["shutdown_order"] });
+    expect(names(c.match(cease))).toEqual(["shut-down"]);
+    const sec = article({ title: "SEC sues exchange", text: "The U.S. Securities and Exchange Commission sued a bitcoin exchange.", jurisdictions: ["US"],
+      authorities: ["U.S. Securities and Exchange Commission"], actions: ["enforcement"], entities: [] });
+    expect(names(c.match(sec))).toEqual(["sec-in-chinese"]);
+    const zh = article({ title: "火币暂停交易", text: "北京的交易所火币宣布停止交易。", lang: "zh", entities: [], authorities: [], actions: [], jurisdictions: ["CN"] });
+    expect(names(c.match(zh))).toEqual(["traditional"]);
+    const tax = article({ title: "New crypto tax rules", text: "Lawmakers passed rules on how crypto gains are taxed.", actions: ["taxation"] });
+    expect(names(c.match(tax))).toContain("all-words");
+  });
+
   test("agrees with a brute-force evaluation over many generated subscriptions", () => {
     const rnd = mulberry32(7);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
@@ -69,7 +94,7 @@ describe("compiled subscriptions match like a search", () => {
       ...(rnd() < 0.5 ? { jurisdictions: [pick(["CN", "US", "GB", "KR"])] } : {}),
       ...(rnd() < 0.5 ? { actions: [pick(["ban", "shutdown_order", "taxation"])] } : {}),
       ...(rnd() < 0.2 ? { entities: [pick(["Huobi", "Binance"])] } : {}),
-      ...(rnd() < 0.3 ? { query: pick(["exchange", "bitcoin -okcoin", '"stop trading"', "tax | trading", "火币"]) } : {}),
+      ...(rnd() < 0.3 ? { query: pick(["exchange", "bitcoin -okcoin", '"stop trading"', "tax | trading", "火币", "美国证监会 bitcoin", "exchanges ordered to shut down"]) } : {}),
     }));
     const index = compileSubscriptions(many);
     for (const a of [article(), article({ jurisdictions: ["US"], actions: ["ban"], entities: [{ name: "Binance", type: "exchange" }] })]) {

@@ -1,6 +1,5 @@
-import type { StoredArticle } from "@regradar/shared";
-import { analyzeTerms, parseSearchText, type QueryClause } from "@regradar/store";
-import type { Subscription } from "@regradar/shared";
+import type { StoredArticle, Subscription } from "@regradar/shared";
+import { alternativesOf, analyzeTerms, planQuery, type QueryClause, type QueryConcept, type QueryPlan } from "@regradar/store";
 
 /**
  * Subscriptions compiled for matching many articles a second: each becomes a predicate
@@ -9,10 +8,17 @@ import type { Subscription } from "@regradar/shared";
  * then evaluates only the subscriptions indexed under one of its own values, plus the few
  * that require nothing indexable.
  *
- * Semantics are those of a search with the same query and filters: values within one filter
- * are alternatives, filters combine with AND, the query is parsed by `parseSearchText` and its
- * terms analysed by `analyzeTerms` (phrases match within the title or within the text).
- * Names (entities, authorities, sources) compare case-insensitively.
+ * Filters are those of a search: values within one filter are alternatives, filters combine with
+ * AND; names (entities, authorities, sources) compare case-insensitively.
+ *
+ * The query is read as a search reads it (`planQuery`: the same analysis, stems, Chinese bigrams,
+ * traditional/simplified folding, and the same concepts from the taxonomy), but where a search ranks
+ * documents matching only some words, an alert must be precise: a query subscription matches an article
+ * only when EVERY word of the query is found, in the title or the text (a word of several tokens, like a
+ * Chinese word, as a phrase), or is part of naming a concept (authority, entity, jurisdiction, action)
+ * that the article's extracted fields carry: "美国证监会 bitcoin" alerts on an English article about the
+ * SEC and bitcoin. Stop words are not required; "quoted phrases" must appear as typed; -excluded words
+ * must not appear; `a | b` needs either.
  */
 export interface CompiledSubscriptions {
   readonly size: number;
@@ -28,7 +34,7 @@ interface Predicate {
   sources: Set<string> | null;
   languages: Set<string> | null;
   minScore: number | null;
-  clauses: QueryClause[];
+  plan: QueryPlan;
 }
 
 /** One analysed article, built once and shared by every candidate's predicate. */
@@ -80,11 +86,30 @@ function phraseIn(field: Map<string, number[]>, terms: string[]): boolean {
   return first.some((p) => rest.every((r, i) => r!.includes(p + i + 1)));
 }
 
-function clauseMatches(c: QueryClause, a: ArticleFeatures): boolean {
-  const one = (x: QueryClause) => x.terms.length === 1 && !x.phrase
-    ? a.title.has(x.terms[0]!) || a.text.has(x.terms[0]!)
-    : phraseIn(a.title, x.terms) || phraseIn(a.text, x.terms);
-  return one(c) || (c.alternatives ?? []).some(one);
+const textHas = (c: QueryClause, a: ArticleFeatures) => c.terms.length === 1
+  ? a.title.has(c.terms[0]!) || a.text.has(c.terms[0]!)
+  : phraseIn(a.title, c.terms) || phraseIn(a.text, c.terms);
+
+function carries(k: QueryConcept, a: ArticleFeatures): boolean {
+  switch (k.field) {
+    case "jurisdictions": return a.jurisdictions.has(k.value.toUpperCase());
+    case "authorities": return a.authorities.has(k.value.toLowerCase());
+    case "entities": return a.entities.has(k.value.toLowerCase());
+    case "actions": return a.actions.has(k.value);
+  }
+}
+
+/** A required clause: one alternative found as text, or (unquoted) naming a concept the article carries. */
+function clauseHolds(c: QueryClause, plan: QueryPlan, a: ArticleFeatures): boolean {
+  return alternativesOf(c).some((x) => textHas(x, a) || (!x.quoted && (plan.clauseConcepts.get(x) ?? []).some((k) => carries(k, a))));
+}
+
+/** Stop words are required only in a query of nothing else ("the who"). */
+const requires = (plan: QueryPlan, c: QueryClause) => !c.stopWord || plan.words.includes(c);
+
+function queryMatches(plan: QueryPlan, a: ArticleFeatures): boolean {
+  if (plan.excluded.some((c) => textHas(c, a))) return false;
+  return plan.clauses.every((c) => c.negated || !requires(plan, c) || clauseHolds(c, plan, a));
 }
 
 const anyIn = (wanted: Set<string> | null, have: Iterable<string>) => {
@@ -99,12 +124,15 @@ export function predicateMatches(p: Predicate, a: ArticleFeatures): boolean {
   if (!anyIn(p.entities, a.entities) || !anyIn(p.authorities, a.authorities)) return false;
   if (p.sources && !p.sources.has(a.source)) return false;
   if (p.languages && (a.lang === null || !p.languages.has(a.lang))) return false;
-  for (const c of p.clauses) if (clauseMatches(c, a) === c.negated) return false;
-  return true;
+  return queryMatches(p.plan, a);
 }
 
-export function compilePredicate(sub: Subscription): Predicate {
+export function compilePredicate(sub: Subscription, plans = new Map<string, QueryPlan>()): Predicate {
   const f = sub.filters;
+  const query = sub.query ?? "";
+  // Many subscriptions share a query; a plan is read-only, so one serves them all.
+  let plan = plans.get(query);
+  if (!plan) { plan = planQuery(query); plans.set(query, plan); }
   return {
     sub,
     jurisdictions: set(f.jurisdictions.map((j) => j.toUpperCase())),
@@ -114,7 +142,7 @@ export function compilePredicate(sub: Subscription): Predicate {
     sources: lowerSet(f.sources),
     languages: lowerSet(f.languages),
     minScore: f.minScore,
-    clauses: parseSearchText(sub.query ?? ""),
+    plan,
   };
 }
 
@@ -125,19 +153,28 @@ export function compilePredicate(sub: Subscription): Predicate {
 function indexKeys(p: Predicate): string[] | null {
   if (p.entities) return [...p.entities].map((v) => `e:${v}`);
   if (p.authorities) return [...p.authorities].map((v) => `au:${v}`);
-  const positive = p.clauses.filter((c) => !c.negated);
-  if (positive.length) {
-    // The longest term of a clause is the likeliest to be rare; a clause with alternatives
-    // is filed under one term of each alternative.
+  const required = p.plan.clauses.filter((c) => !c.negated && requires(p.plan, c));
+  if (required.length) {
+    // The longest term of a clause is the likeliest to be rare; a clause with alternatives is filed
+    // under one term of each alternative, and under the concepts each one can stand for.
     const best = (c: QueryClause) => c.terms.reduce((a, b) => (b.length > a.length ? b : a));
-    const clause = positive.find((c) => !c.alternatives) ?? positive[0]!;
-    return [clause, ...(clause.alternatives ?? [])].map((c) => `t:${best(c)}`);
+    const clause = required.find((c) => !c.alternatives) ?? required[0]!;
+    return alternativesOf(clause).flatMap((c) => [`t:${best(c)}`, ...(c.quoted ? [] : (p.plan.clauseConcepts.get(c) ?? []).map(conceptKey))]);
   }
   if (p.sources) return [...p.sources].map((v) => `s:${v}`);
   if (p.jurisdictions) return [...p.jurisdictions].map((v) => `j:${v}`);
   if (p.actions) return [...p.actions].map((v) => `a:${v}`);
   if (p.languages) return [...p.languages].map((v) => `l:${v}`);
   return null;
+}
+
+function conceptKey(k: QueryConcept): string {
+  switch (k.field) {
+    case "jurisdictions": return `j:${k.value.toUpperCase()}`;
+    case "authorities": return `au:${k.value.toLowerCase()}`;
+    case "entities": return `e:${k.value.toLowerCase()}`;
+    case "actions": return `a:${k.value}`;
+  }
 }
 
 function articleKeys(a: ArticleFeatures): Iterable<string> {
@@ -154,7 +191,8 @@ function articleKeys(a: ArticleFeatures): Iterable<string> {
 }
 
 export function compileSubscriptions(subs: Subscription[]): CompiledSubscriptions {
-  const predicates = subs.filter((s) => s.active).map(compilePredicate);
+  const plans = new Map<string, QueryPlan>();
+  const predicates = subs.filter((s) => s.active).map((s) => compilePredicate(s, plans));
   const index = new Map<string, number[]>();
   const unindexed: number[] = [];
   predicates.forEach((p, i) => {

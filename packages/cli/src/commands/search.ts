@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { ACTIONS, loadConfig } from "@regradar/shared";
-import { openStores, type SearchQuery, type SearchResult } from "@regradar/store";
+import { openStores, type RankExplanation, type SearchQuery, type SearchResult } from "@regradar/store";
 import { CliError, printJson, useColor } from "../cli-error.js";
 
 /** "30d", "12h", "2w" or an ISO date, as an ISO timestamp. */
@@ -36,7 +36,7 @@ export function searchQueryFromArgs(argv: string[], now = new Date()): { query: 
       source: { type: "string", multiple: true }, lang: { type: "string", multiple: true },
       relevant: { type: "boolean" }, since: { type: "string" }, until: { type: "string" },
       sort: { type: "string" }, limit: { type: "string" }, offset: { type: "string" },
-      collapse: { type: "boolean" }, json: { type: "boolean" },
+      collapse: { type: "boolean" }, explain: { type: "boolean" }, json: { type: "boolean" },
     },
   });
   const int = (v: string | undefined, name: string, max: number) => {
@@ -54,13 +54,19 @@ export function searchQueryFromArgs(argv: string[], now = new Date()): { query: 
     relevant: values.relevant, since: values.since ? parseSince(values.since, now) : undefined,
     until: values.until ? parseSince(values.until, now) : undefined,
     sort: values.sort as SearchQuery["sort"], limit: int(values.limit, "limit", 1000), offset: int(values.offset, "offset", 100_000),
-    collapseDuplicates: values.collapse,
+    collapseDuplicates: values.collapse, explain: values.explain,
   };
   return { query, json: Boolean(values.json) };
 }
 
 /** A highlight fragment as terminal text: matches in bold when `color`, else as they are. */
 const plain = (html: string, color: boolean) => html.replace(/<mark>/g, color ? "\x1b[1m" : "").replace(/<\/mark>/g, color ? "\x1b[0m" : "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+
+/** "score 9.1 = text 5.2 + proximity 1.0 + authority U.S. Securities and Exchange Commission (美国证监会) 3 + relevance 0.8 + recency 0.1" */
+function explainLine(e: RankExplanation): string {
+  const concepts = e.concepts.map((c) => ` + ${c.field.replace(/ies$/, "y").replace(/s$/, "")} ${c.value} (${c.surface}) ${c.bonus}`).join("");
+  return `score ${e.score} = text ${e.text} + proximity ${e.proximity}${concepts} + relevance ${e.relevance} + recency ${e.recency}`;
+}
 
 export function formatSearchResult(query: SearchQuery, result: SearchResult, opts: { color: boolean }): string {
   const lines = [`${result.total} match${result.total === 1 ? "" : "es"}${query.text ? ` for "${query.text}"` : ""}`];
@@ -69,6 +75,7 @@ export function formatSearchResult(query: SearchQuery, result: SearchResult, opt
     const tags = [h.jurisdictions.join(","), h.actions.join(","), h.entities.map((e) => e.name).join(",")].filter(Boolean);
     if (tags.length) lines.push(`   ${tags.join(" | ")}`);
     for (const f of h.highlights.slice(0, 2)) lines.push(`   ${plain(f, opts.color)}`);
+    if (h.explanation) lines.push(`   ${explainLine(h.explanation)}`);
   });
   const facetLine = (name: string, list: Array<{ value: string; count: number }>) =>
     list.length ? `${name}: ${list.slice(0, 8).map((f) => `${f.value} (${f.count})`).join(", ")}` : null;
@@ -77,7 +84,7 @@ export function formatSearchResult(query: SearchQuery, result: SearchResult, opt
   return lines.join("\n");
 }
 
-/** regradar search "<query>" [filters] [--json] */
+/** regradar search "<query>" [filters] [--explain] [--json] */
 export async function search(argv: string[]): Promise<void> {
   const { query, json } = searchQueryFromArgs(argv);
   const config = loadConfig();

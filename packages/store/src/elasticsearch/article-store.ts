@@ -1,139 +1,37 @@
 import { createHash } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import { Client, errors, type estypes } from "@elastic/elasticsearch";
 import { hammingDistance, simhashBands, type StoredArticle } from "@regradar/shared";
-import {
-  analyzeTerms, parseSearchText, DEFAULT_SEARCH_LIMIT, FACET_FIELDS, FACET_SIZE,
-  type FacetField, type QueryClause, type SearchQuery, type SearchResult,
-} from "../search/query-language.js";
-import { CASE_INSENSITIVE_FILTERS, contentFingerprint, type ArticleStore, type UpsertDocument, type UpsertOutcome } from "../article-store.js";
-import { highlightFragments, matcherFor } from "../search/highlight.js";
+import { contentFingerprint, type ArticleStore, type UpsertDocument, type UpsertOutcome } from "../article-store.js";
+import { highlighterFor } from "../search/highlight.js";
+import { HIT_FIELDS, searchHit } from "../search/hits.js";
+import { DEFAULT_SEARCH_LIMIT, FACET_FIELDS, type SearchQuery, type SearchResult } from "../search/query-language.js";
+import { explainRank, planQuery } from "../search/ranking.js";
+import { writeBulk, type BulkItem } from "./bulk-writer.js";
+import { ARTICLE_MAPPINGS, ARTICLE_SETTINGS, INDEX_VERSION } from "./mappings.js";
+import { ARTICLE_AGGREGATIONS, articleQuery, scoreParts } from "./search-query.js";
 
 export interface ElasticsearchStoreOptions {
   /** The alias every read and write goes through; the index behind it is `<alias>-v<N>`. */
   index: string;
-  /** Retries of 429/5xx bulk items and requests (default 4), after baseDelayMs, doubling (default 200). */
-  retry?: { attempts?: number; baseDelayMs?: number };
-  /** Bulk request limits; the defaults suit a small node. */
-  bulk?: { maxDocs?: number; maxBytes?: number; concurrency?: number };
-  /** How soon after a write the store refreshes the index, making it searchable (default 500 ms). */
-  refreshDelayMs?: number;
-  /** Told about every retry, e.g. to log it: the store has no logger of its own. */
-  onRetry?: (info: { attempt: number; delayMs: number; documents: number; reason: string }) => void;
+  /** Bytes per bulk request (default: the bulk helper's 5 MB). */
+  flushBytes?: number;
 }
 
-/** Bumped when the mapping changes incompatibly: a new index is built beside the old one and the alias moved. */
-const INDEX_VERSION = 1;
-// A shard works through one bulk request on one write thread, so a batch goes out as ~1 MB requests, two in
-// flight, each leaving as soon as it is serialised: the node indexes while we analyse the next documents.
-// (On the 2-core dev machine 1-4 in flight and 1-2 MB measured within noise; see scripts/bench-index.mjs.)
-const BULK_MAX_DOCS = 1_000;
-const BULK_MAX_BYTES = 5 * 1024 * 1024;
-const BULK_CONCURRENCY = 2;
-// 429 (queue full) and 5xx items are retried after 200, 400, 800, 1600 ms; then the batch fails as a whole.
-const DEFAULT_RETRIES = 4;
-const DEFAULT_BACKOFF_MS = 200;
-// Writes become searchable within a second without a refresh per request (refreshes are costly).
-const REFRESH_DELAY_MS = 500;
 const NEAR_DUPLICATE_MAX_CANDIDATES = 10_000;
+const UPGRADE_PAGE = 1_000;
 
 /** Fields this store adds to each document; never part of what readers get back. */
-const DERIVED_FIELDS = ["fingerprint", "entityNames", "simhashBands", "searchTitle", "searchText"] as const;
-/** Pre-analysed search fields; indexed, not kept in _source (they are recomputed from title/text). */
-const SEARCH_FIELDS = ["searchTitle", "searchText"];
+const DERIVED_FIELDS = ["fingerprint", "entityNames", "simhashBands"] as const;
 
-const FILTER_FIELDS: Array<[keyof SearchQuery, FacetField, string]> = [
-  ["jurisdictions", "jurisdictions", "jurisdictions"], ["authorities", "authorities", "authorities"], ["actions", "actions", "actions"],
-  ["entities", "entities", "entityNames"], ["sources", "sources", "source"], ["langs", "langs", "lang"],
-];
-
-const HIT_FIELDS = ["id", "title", "url", "source", "publishedAt", "relevant", "score", "jurisdictions", "authorities", "actions", "entities", "duplicateOf"];
-
-const keyword = (ignoreAbove?: number) => ({ type: "keyword" as const, ...(ignoreAbove ? { ignore_above: ignoreAbove } : {}) });
-
-/**
- * Core types and analyzers only (no analysis-common or mapper-extras on a plain server). `dynamic: strict`
- * makes the mapping the contract: a field the code and the index disagree about is a rejected document
- * with a reason, not a silently guessed mapping.
- */
-export const ARTICLE_MAPPINGS: estypes.MappingTypeMapping = {
-  dynamic: "strict",
-  _source: { excludes: SEARCH_FIELDS },
-  properties: {
-    id: keyword(),
-    url: keyword(4096),
-    canonicalUrl: keyword(4096),
-    feedId: keyword(),
-    feedTitle: keyword(512),
-    source: keyword(),
-    title: { type: "text", analyzer: "standard", fields: { keyword: keyword(512) } },
-    summary: { type: "text", analyzer: "standard" },
-    text: { type: "text", analyzer: "standard" },
-    lang: keyword(),
-    publishedAt: { type: "date" },
-    fetchedAt: { type: "date" },
-    indexedAt: { type: "date" },
-    authors: keyword(512),
-    categories: keyword(512),
-    relevant: { type: "boolean" },
-    score: { type: "float" },
-    jurisdictions: keyword(),
-    authorities: keyword(),
-    actions: keyword(),
-    entities: { type: "object", properties: { name: keyword(), type: keyword() } },
-    entityNames: keyword(),
-    mentions: { type: "object", enabled: false },
-    contentHash: keyword(),
-    simhashBands: keyword(),
-    textSource: keyword(),
-    pageError: keyword(1024),
-    duplicateOf: keyword(),
-    fingerprint: { type: "keyword", index: false, doc_values: false },
-    // The output of analyzeTerms, the analysis SQLite indexes too: identical matching in both stores.
-    searchTitle: { type: "text", analyzer: "whitespace" },
-    searchText: { type: "text", analyzer: "whitespace" },
-  },
-};
-
-/**
- * The FTS5 tokenizer the SQLite store feeds analyzeTerms' output through (unicode61, remove_diacritics 2)
- * splits on `_` and folds diacritics; doing the same here keeps both stores' matches identical.
- */
-function searchTokens(text: string): string {
-  // On the joined string, not per token: character-local either way, and several times faster.
-  let joined = analyzeTerms(text).join(" ");
-  if (joined.includes("_")) joined = joined.replace(/_+/g, " ");
-  // Only letters that can carry a diacritic need the (slow) decomposition.
-  if (/[\u00c0-\u024f\u1e00-\u1eff]/.test(joined)) joined = joined.normalize("NFD").replace(/\p{Mn}+/gu, "").normalize("NFC");
-  return joined;
-}
-
-/** The document as this store writes it: the article plus the fields search, facets and dedup read. */
+/** The document as this store writes it: the article plus the fields facets and dedup read. */
 export function indexedSource(article: StoredArticle, fingerprint: string): StoredArticle & Record<(typeof DERIVED_FIELDS)[number], unknown> {
-  return {
-    ...article, fingerprint,
-    entityNames: [...new Set(article.entities.map((e) => e.name))],
-    simhashBands: simhashBands(article.contentHash),
-    searchTitle: searchTokens(article.title ?? ""), searchText: searchTokens(article.text),
-  };
+  return { ...article, fingerprint, entityNames: [...new Set(article.entities.map((e) => e.name))], simhashBands: simhashBands(article.contentHash) };
 }
 
 type ExistingState = { fingerprint: string; indexedAt: string; duplicateOf: string | null };
-type Pending = { id: string; action: string; source: string; outcome: "created" | "updated" };
 type Refreshable = { written: number; refreshed: number };
 
-const isTransientStatus = (status: number) => status === 429 || status >= 500;
-
-function isTransientError(err: unknown): boolean {
-  if (err instanceof errors.ResponseError) return isTransientStatus(err.statusCode ?? 0);
-  return err instanceof errors.ConnectionError || err instanceof errors.TimeoutError || err instanceof errors.NoLivingConnectionsError;
-}
-
-function errorReason(error: estypes.ErrorCause | undefined, status: number): string {
-  if (!error) return `status ${status}`;
-  const cause = error.caused_by ? ` (${error.caused_by.type}: ${error.caused_by.reason ?? ""})` : "";
-  return `${error.type}: ${error.reason ?? ""}${cause}`;
-}
+const errorType = (err: unknown) => (err instanceof errors.ResponseError ? (err.body as { error?: { type?: string } } | undefined)?.error?.type : undefined);
 
 /** The Elasticsearch index: a versioned index behind an alias, bulk writes, the shared search contract. */
 export class ElasticsearchArticleStore implements ArticleStore {
@@ -141,41 +39,33 @@ export class ElasticsearchArticleStore implements ArticleStore {
   readonly alias: string;
   private readonly writes: Refreshable = { written: 0, refreshed: 0 };
   private refreshing: Promise<void> | null = null;
-  private refreshTimer: NodeJS.Timeout | null = null;
-  private readonly retries: number;
-  private readonly backoffMs: number;
-
   constructor(
     private readonly client: Client,
     private readonly opts: ElasticsearchStoreOptions,
   ) {
     this.alias = opts.index;
-    this.retries = opts.retry?.attempts ?? DEFAULT_RETRIES;
-    this.backoffMs = opts.retry?.baseDelayMs ?? DEFAULT_BACKOFF_MS;
   }
 
   get indexName(): string {
     return `${this.alias}-v${INDEX_VERSION}`;
   }
 
+  /** Creates the template, then the index with its alias, unless the alias exists. Also how a deleted index comes back. */
   async init(): Promise<void> {
     await this.client.indices.putIndexTemplate({
       name: `${this.alias}-template`,
       index_patterns: [`${this.alias}-v*`],
       // Above the built-in templates' 100, so nothing else shapes our indices.
       priority: 500,
-      template: {
-        // One shard: a few million articles fit, and relevance statistics stay exact. The result window
-        // covers the deepest page the CLI and API allow (offset 100000 + limit 1000), as SQLite does.
-        settings: { number_of_shards: 1, number_of_replicas: 0, max_result_window: 101_000 },
-        mappings: ARTICLE_MAPPINGS,
-      },
+      template: { settings: ARTICLE_SETTINGS, mappings: ARTICLE_MAPPINGS },
     });
-    if (await this.client.indices.existsAlias({ name: this.alias })) return;
+    const behind = await this.indicesBehindAlias();
+    if (behind.includes(this.indexName)) return;
+    if (behind.length) { await this.upgradeFrom(behind); return; }
     try {
       await this.client.indices.create({ index: this.indexName, aliases: { [this.alias]: { is_write_index: true } } });
     } catch (err) {
-      const type = err instanceof errors.ResponseError ? err.body?.error?.type : undefined;
+      const type = errorType(err);
       if (type === "invalid_alias_name_exception") {
         throw new Error(`${this.alias} exists as a plain index, not an alias: copy it elsewhere and delete it, or set another REGRADAR_ES_INDEX`, { cause: err });
       }
@@ -185,119 +75,105 @@ export class ElasticsearchArticleStore implements ArticleStore {
     await this.client.cluster.health({ index: this.indexName, wait_for_status: "yellow", timeout: "30s" });
   }
 
+  private async indicesBehindAlias(): Promise<string[]> {
+    try {
+      return Object.keys(await this.client.indices.getAlias({ name: this.alias }));
+    } catch (err) {
+      if (err instanceof errors.ResponseError && err.statusCode === 404) return [];
+      throw err;
+    }
+  }
+
+  /**
+   * The alias points at an older version's index (INDEX_VERSION was bumped): builds the new index from the
+   * template, copies every document into it (the node analyses them anew) and moves the alias in one step.
+   * The old index is left for the operator to delete. Writers still running the old version while this
+   * runs may write to the old index after it was copied: upgrade with the indexers stopped.
+   */
+  private async upgradeFrom(old: string[]): Promise<void> {
+    try {
+      await this.client.indices.create({ index: this.indexName });
+    } catch (err) {
+      if (errorType(err) !== "resource_already_exists_exception") throw err;
+    }
+    await this.client.cluster.health({ index: this.indexName, wait_for_status: "yellow", timeout: "30s" });
+    let after: estypes.SortResults | undefined;
+    for (;;) {
+      const page = await this.client.search<Record<string, unknown>>({
+        index: old, size: UPGRADE_PAGE, sort: [{ id: "asc" }], ...(after ? { search_after: after } : {}), track_total_hits: false,
+      });
+      const hits = page.hits.hits;
+      if (hits.length === 0) break;
+      const written = await writeBulk(this.client, this.indexName, hits.map((h) => ({ id: h._id!, source: h._source!, outcome: "created" as const })), { inOrder: false, requireAlias: false });
+      const failed = written.rejected.length + (written.transient?.count ?? 0);
+      if (failed) throw new Error(`upgrading ${old.join(",")} to ${this.indexName}: ${failed} document(s) refused: ${written.rejected[0]?.reason ?? written.transient?.reason}`);
+      after = hits[hits.length - 1]!.sort;
+    }
+    await this.client.indices.refresh({ index: this.indexName });
+    try {
+      await this.client.indices.updateAliases({ actions: [
+        ...old.map((index) => ({ remove: { index, alias: this.alias } })),
+        { add: { index: this.indexName, alias: this.alias, is_write_index: true } },
+      ] });
+    } catch (err) {
+      // Another process moved it first.
+      if (!(await this.indicesBehindAlias()).includes(this.indexName)) throw err;
+    }
+  }
+
   async upsertArticles(docs: UpsertDocument[]): Promise<UpsertOutcome> {
     const outcome: UpsertOutcome = { created: [], updated: [], unchanged: [], rejected: [] };
     if (docs.length === 0) return outcome;
     const known = await this.existingStates([...new Set(docs.map((d) => d.id))]);
     const now = new Date().toISOString();
-    const maxDocs = this.opts.bulk?.maxDocs ?? BULK_MAX_DOCS;
-    const maxBytes = this.opts.bulk?.maxBytes ?? BULK_MAX_BYTES;
-    // Two versions of one id in a batch must reach the index in order: then the requests go one at a time.
-    const repeats = new Set(docs.map((d) => d.id)).size < docs.length;
-    const concurrency = repeats ? 1 : this.opts.bulk?.concurrency ?? BULK_CONCURRENCY;
-
-    // Each request leaves as soon as its documents are serialised, so the node indexes while we prepare the next.
-    type ChunkOutcome = Pick<UpsertOutcome, "created" | "updated" | "rejected">;
-    const results: ChunkOutcome[] = [];
-    const inflight = new Set<Promise<void>>();
-    let failure: { err: unknown } | null = null;
-    let chunk: Pending[] = [];
-    let bytes = 0;
-    const send = async () => {
-      const result: ChunkOutcome = { created: [], updated: [], rejected: [] };
-      results.push(result);
-      const request = this.bulkWrite(chunk, result)
-        .catch((err: unknown) => { failure ??= { err }; })
-        .finally(() => inflight.delete(request));
-      inflight.add(request);
-      chunk = [];
-      bytes = 0;
-      if (inflight.size >= concurrency) await Promise.race(inflight);
-    };
-
+    const items: BulkItem[] = [];
     for (const doc of docs) {
-      if (failure) break;
       const fingerprint = createHash("sha256").update(contentFingerprint(doc)).digest("base64url");
       const existing = known.get(doc.id);
       if (existing && existing.fingerprint === fingerprint) { outcome.unchanged.push(doc.id); continue; }
       // The first copy of a story stays the original even if a later duplicate is re-indexed.
       const duplicateOf = existing ? existing.duplicateOf : doc.duplicateOf;
-      let source: string;
-      try {
-        source = JSON.stringify(indexedSource({ ...doc, duplicateOf, indexedAt: now }, fingerprint));
-      } catch (err) {
-        outcome.rejected.push({ id: doc.id, reason: `not indexable: ${(err as Error).message}` });
-        continue;
-      }
-      const action = JSON.stringify({ index: { _id: doc.id } });
-      const size = Buffer.byteLength(action) + Buffer.byteLength(source) + 2;
-      if (chunk.length > 0 && (chunk.length >= maxDocs || bytes + size > maxBytes)) await send();
-      chunk.push({ id: doc.id, action, source, outcome: existing ? "updated" : "created" });
-      bytes += size;
+      items.push({ id: doc.id, source: indexedSource({ ...doc, duplicateOf, indexedAt: now }, fingerprint), outcome: existing ? "updated" : "created" });
       known.set(doc.id, { fingerprint, indexedAt: now, duplicateOf });
     }
-    if (chunk.length > 0 && !failure) await send();
-    while (inflight.size > 0) await Promise.race(inflight);
-    if (failure) throw (failure as { err: unknown }).err;
-    // Reported in input order whatever order the requests finished in.
-    for (const r of results) {
-      outcome.created.push(...r.created);
-      outcome.updated.push(...r.updated);
-      outcome.rejected.push(...r.rejected);
+    // Two versions of one id in a batch must reach the index in order.
+    const inOrder = new Set(items.map((i) => i.id)).size < items.length;
+    let written = await writeBulk(this.client, this.alias, items, { inOrder, flushBytes: this.opts.flushBytes, requireAlias: true });
+    if (written.missingIndex.length) {
+      // The index was deleted under us: build it again (template, index, alias) and write what it refused.
+      await this.init();
+      const retried = await writeBulk(this.client, this.alias, written.missingIndex, { inOrder, flushBytes: this.opts.flushBytes, requireAlias: true });
+      const transient = [written.transient, retried.transient].filter((t) => t !== null);
+      written = {
+        created: [...written.created, ...retried.created], updated: [...written.updated, ...retried.updated],
+        rejected: [...written.rejected, ...retried.rejected], missingIndex: retried.missingIndex,
+        transient: transient.length ? { count: transient.reduce((n, t) => n + t.count, 0), reason: transient[0]!.reason } : null,
+      };
     }
+    this.markWritten();
+    if (written.transient) {
+      // Transient by nature: throw so the caller's queue retries the batch; replays of what was written are no-ops.
+      throw new Error(`Elasticsearch refused ${written.transient.count} document(s): ${written.transient.reason}`);
+    }
+    if (written.missingIndex.length) throw new Error(`Elasticsearch index ${this.alias} disappeared again while writing`);
+    outcome.created.push(...written.created);
+    outcome.updated.push(...written.updated);
+    outcome.rejected.push(...written.rejected);
     return outcome;
   }
 
   private async existingStates(ids: string[]): Promise<Map<string, ExistingState>> {
-    const res = await this.client.mget<ExistingState>({ index: this.alias, ids, _source_includes: ["fingerprint", "indexedAt", "duplicateOf"] });
     const out = new Map<string, ExistingState>();
-    for (const d of res.docs) {
-      if ("found" in d && d.found && d._source) out.set(d._id, d._source);
+    try {
+      const res = await this.client.mget<ExistingState>({ index: this.alias, ids, _source_includes: ["fingerprint", "indexedAt", "duplicateOf"] });
+      for (const d of res.docs) {
+        if ("found" in d && d.found && d._source) out.set(d._id, d._source);
+      }
+    } catch (err) {
+      // No index behind the alias (deleted under a running indexer): nothing exists; the write recreates it.
+      if (errorType(err) !== "index_not_found_exception") throw err;
     }
     return out;
-  }
-
-  /** Writes one chunk; 429/5xx items are retried with backoff, other failures reported as rejected. */
-  private async bulkWrite(chunk: Pending[], outcome: Pick<UpsertOutcome, "created" | "updated" | "rejected">): Promise<void> {
-    let todo = chunk;
-    for (let attempt = 0; ; attempt++) {
-      let res: estypes.BulkResponse;
-      try {
-        res = await this.client.bulk({
-          index: this.alias,
-          operations: todo.flatMap((p) => [p.action, p.source]),
-          filter_path: ["errors", "items.*._id", "items.*.status", "items.*.error"],
-        });
-      } catch (err) {
-        if (!isTransientError(err) || attempt >= this.retries) throw err;
-        await this.backoff(attempt, todo.length, (err as Error).message);
-        continue;
-      }
-      this.markWritten();
-      const retry: Pending[] = [];
-      todo.forEach((p, i) => {
-        const item = Object.values(res.items?.[i] ?? {})[0];
-        const status = item?.status ?? 0;
-        if (item && status >= 200 && status < 300) outcome[p.outcome].push(p.id);
-        else if (!item || isTransientStatus(status)) retry.push(p);
-        else outcome.rejected.push({ id: p.id, reason: errorReason(item.error, status) });
-      });
-      if (retry.length === 0) return;
-      const first = Object.values(res.items?.[todo.indexOf(retry[0]!)] ?? {})[0];
-      const reason = first ? errorReason(first.error, first.status) : "no item result";
-      if (attempt >= this.retries) {
-        // Transient by nature: throw so the caller's queue retries the batch; replays of what was written are no-ops.
-        throw new Error(`Elasticsearch refused ${retry.length} document(s) after ${attempt + 1} attempts: ${reason}`);
-      }
-      todo = retry;
-      await this.backoff(attempt, todo.length, reason);
-    }
-  }
-
-  private async backoff(attempt: number, documents: number, reason: string): Promise<void> {
-    const delayMs = this.backoffMs * 2 ** attempt;
-    this.opts.onRetry?.({ attempt: attempt + 1, delayMs, documents, reason });
-    await sleep(delayMs);
   }
 
   async getArticles(ids: string[]): Promise<StoredArticle[]> {
@@ -326,53 +202,29 @@ export class ElasticsearchArticleStore implements ArticleStore {
 
   async search(query: SearchQuery): Promise<SearchResult> {
     await this.refreshIfStale();
-    const clauses = parseSearchText(query.text ?? "");
-    const positive = clauses.filter((c) => !c.negated);
-    const filter: estypes.QueryDslQueryContainer[] = [];
-    for (const [key, , field] of FILTER_FIELDS) {
-      const values = query[key] as string[] | undefined;
-      if (!values?.length) continue;
-      // `terms` has no case_insensitive option; one `term` per value has.
-      filter.push(CASE_INSENSITIVE_FILTERS.has(key)
-        ? { bool: { should: values.map((value) => ({ term: { [field]: { value, case_insensitive: true } } })), minimum_should_match: 1 } }
-        : { terms: { [field]: values } });
-    }
-    if (query.relevant !== undefined) filter.push({ term: { relevant: query.relevant } });
-    if (query.since || query.until) {
-      filter.push({ range: { publishedAt: {
-        ...(query.since ? { gte: new Date(query.since).toISOString() } : {}),
-        ...(query.until ? { lte: new Date(query.until).toISOString() } : {}),
-      } } });
-    }
-    const mustNot: estypes.QueryDslQueryContainer[] = clauses.filter((c) => c.negated).map(clauseQuery);
-    if (query.collapseDuplicates) mustNot.push({ exists: { field: "duplicateOf" } });
-    const byRelevance = query.sort !== "date" && positive.length > 0;
-    const matcher = matcherFor(clauses);
+    const plan = planQuery(query.text ?? "");
+    const now = Date.now();
+    const highlighter = highlighterFor(plan);
+    const byRelevance = query.sort !== "date" && plan.positive;
     const res = await this.client.search<StoredArticle>({
       index: this.alias,
-      query: { bool: { must: positive.map(clauseQuery), filter, must_not: mustNot } },
+      query: articleQuery(plan, query, now),
       from: query.offset ?? 0,
       size: query.limit ?? DEFAULT_SEARCH_LIMIT,
       track_total_hits: true,
+      ...(query.explain && byRelevance ? { include_named_queries_score: true } : {}),
       sort: [
         ...(byRelevance ? [{ _score: { order: "desc" as const } }] : []),
         { publishedAt: { order: "desc", missing: "_last" } },
         { id: { order: "asc" } },
       ],
-      _source: matcher ? [...HIT_FIELDS, "text"] : HIT_FIELDS,
-      aggs: {
-        ...Object.fromEntries(FILTER_FIELDS.map(([, facet, field]) => [facet, { terms: { field, size: FACET_SIZE } }])),
-        months: { date_histogram: { field: "publishedAt", calendar_interval: "month", format: "yyyy-MM", min_doc_count: 1 } },
-      },
+      _source: highlighter ? [...HIT_FIELDS, "text"] : [...HIT_FIELDS],
+      aggs: ARTICLE_AGGREGATIONS,
     });
-    const hits = res.hits.hits.map((h) => {
-      const d = h._source!;
-      return {
-        id: d.id, title: d.title, url: d.url, source: d.source, publishedAt: d.publishedAt, relevant: d.relevant, score: d.score,
-        jurisdictions: d.jurisdictions, authorities: d.authorities, actions: d.actions, entities: d.entities, duplicateOf: d.duplicateOf ?? null,
-        highlights: [...highlightFragments(d.title ?? "", matcher, 1), ...highlightFragments(d.text ?? "", matcher, 3)],
-      };
-    });
+    const hits = res.hits.hits.map((h) => ({
+      ...searchHit(h._source!, highlighter),
+      ...(query.explain && plan.positive ? { explanation: explainRank(plan, h._source!, scoreParts(h.matched_queries), now) } : {}),
+    }));
     const aggs = (res.aggregations ?? {}) as Record<string, { buckets: Array<{ key: string; key_as_string?: string; doc_count: number }> }>;
     const facets = Object.fromEntries(FACET_FIELDS.map((f) => [f, (aggs[f]?.buckets ?? []).map((b) => ({ value: String(b.key), count: b.doc_count }))])) as SearchResult["facets"];
     const histogram = (aggs.months?.buckets ?? []).map((b) => ({ month: b.key_as_string!, count: b.doc_count }));
@@ -409,50 +261,29 @@ export class ElasticsearchArticleStore implements ArticleStore {
     await this.refreshing;
   }
 
-  /** Reads see this process's own writes, as they do in SQLite; other processes within REFRESH_DELAY_MS. */
+  /**
+   * Reads see this process's own writes, as they do in SQLite. Other processes see them after the node's
+   * own periodic refresh (1 s by default; a shard nobody searched for 30 s refreshes when searched): a
+   * refresh forced after every write made bulk indexing several times slower (scripts/bench-index.mjs).
+   */
   private async refreshIfStale(): Promise<void> {
     if (this.writes.refreshed < this.writes.written || this.refreshing) await this.refresh();
   }
 
   private markWritten(): void {
     this.writes.written++;
-    if (this.refreshTimer) return;
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = null;
-      // A failed background refresh leaves the store stale: the next read refreshes and reports the error.
-      this.refresh().catch(() => {});
-    }, this.opts.refreshDelayMs ?? REFRESH_DELAY_MS);
-    this.refreshTimer.unref();
   }
 
   async close(): Promise<void> {
-    if (this.refreshTimer) { clearTimeout(this.refreshTimer); this.refreshTimer = null; }
     await this.refresh();
   }
 
   /** Deletes the index and template behind this alias: for tests and benchmarks. */
   async destroy(): Promise<void> {
-    if (this.refreshTimer) { clearTimeout(this.refreshTimer); this.refreshTimer = null; }
     // By name: servers with action.destructive_requires_name refuse wildcard deletes.
     const indices = Object.keys(await this.client.indices.get({ index: `${this.alias}-v*`, allow_no_indices: true, ignore_unavailable: true }));
     if (indices.length > 0) await this.client.indices.delete({ index: indices });
     await this.client.indices.deleteIndexTemplate({ name: `${this.alias}-template` }, { ignore: [404] });
     this.writes.refreshed = this.writes.written;
   }
-}
-
-/**
- * One clause of the shared query language: its phrase in the title (weighted 3, as SQLite's bm25) or the
- * text; a clause naming an action also matches documents with that extracted action, at score 0 so that,
- * as in SQLite, they rank after every text match.
- */
-function clauseQuery(c: QueryClause): estypes.QueryDslQueryContainer {
-  const alternatives = [c, ...(c.alternatives ?? [])];
-  const phrases = alternatives.flatMap((x) => {
-    const phrase = searchTokens(x.terms.join(" "));
-    return [{ match_phrase: { searchTitle: { query: phrase, boost: 3 } } }, { match_phrase: { searchText: { query: phrase } } }];
-  });
-  const actions = [...new Set(alternatives.flatMap((x) => (x.action ? [x.action] : [])))];
-  const byAction = actions.length ? [{ constant_score: { filter: { terms: { actions } }, boost: 0 } }] : [];
-  return { bool: { should: [...phrases, ...byAction], minimum_should_match: 1 } };
 }

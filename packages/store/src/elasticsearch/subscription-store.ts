@@ -31,6 +31,7 @@ const DELIVERY_MAPPINGS: estypes.MappingTypeMapping = {
   },
 };
 
+const SETTINGS = { number_of_shards: 1, number_of_replicas: 0 };
 const MAX_DIGEST_ARTICLES = 1_000;
 const MAX_CANDIDATES = 1_000;
 const MAX_SUBSCRIPTIONS = 10_000;
@@ -61,13 +62,20 @@ export class ElasticsearchSubscriptionStore implements SubscriptionStore {
     this.deliveriesIndex = opts.deliveriesIndex ?? "regradar-deliveries";
   }
 
+  /**
+   * A template per index, then the index. The templates are what brings a deleted index back right: the
+   * next write auto-creates it with these mappings (not guessed ones), so a running alerter carries on.
+   */
   async init(): Promise<void> {
     for (const [index, mappings] of [
       [this.subscriptionsIndex, SUBSCRIPTION_MAPPINGS], [this.alertsIndex, ALERT_MAPPINGS], [this.deliveriesIndex, DELIVERY_MAPPINGS],
     ] as const) {
+      await this.client.indices.putIndexTemplate({
+        name: `${index}-template`, index_patterns: [index], priority: 500, template: { settings: SETTINGS, mappings },
+      });
       if (await this.client.indices.exists({ index })) continue;
       try {
-        await this.client.indices.create({ index, settings: { number_of_shards: 1, number_of_replicas: 0 }, mappings });
+        await this.client.indices.create({ index });
       } catch (err) {
         if (!(err instanceof errors.ResponseError && err.body?.error?.type === "resource_already_exists_exception")) throw err;
       }
@@ -96,7 +104,7 @@ export class ElasticsearchSubscriptionStore implements SubscriptionStore {
     let after: estypes.SortResults | undefined;
     for (;;) {
       const res = await this.client.search<{ doc: Subscription }>({
-        index: this.subscriptionsIndex, size: PAGE_SIZE, query: { match_all: {} }, sort: [{ createdAt: "asc" }, { id: "asc" }],
+        index: this.subscriptionsIndex, ignore_unavailable: true, size: PAGE_SIZE, query: { match_all: {} }, sort: [{ createdAt: "asc" }, { id: "asc" }],
         ...(after ? { search_after: after } : {}),
       });
       const hits = res.hits.hits;
@@ -154,11 +162,11 @@ export class ElasticsearchSubscriptionStore implements SubscriptionStore {
   private async nearDuplicates(subscriptionId: string, contentHash: string, maxBits: number): Promise<Array<{ articleId: string; matchedAt: string }>> {
     if (this.alertsWritten) {
       this.alertsWritten = false;
-      await this.client.indices.refresh({ index: this.alertsIndex });
+      await this.client.indices.refresh({ index: this.alertsIndex, ignore_unavailable: true });
     }
     const bands = simhashBands(contentHash);
     const res = await this.client.search<{ articleId: string; contentHash: string; matchedAt: string }>({
-      index: this.alertsIndex, size: MAX_CANDIDATES, _source: ["articleId", "contentHash", "matchedAt"],
+      index: this.alertsIndex, ignore_unavailable: true, size: MAX_CANDIDATES, _source: ["articleId", "contentHash", "matchedAt"],
       query: { bool: { filter: [
         { term: { subscriptionId } },
         // Within maxBits bits, two hashes share at least 8 - maxBits of the 8 bands.
@@ -172,9 +180,9 @@ export class ElasticsearchSubscriptionStore implements SubscriptionStore {
   async claimDigest(subscriptionId: string, deliveryId: string, before: string): Promise<string[]> {
     // Plain-server APIs only (no update-by-query, no scripts): find the pending alerts, then claim each
     // with a compare-and-set on its sequence number so that a concurrent claim never takes it twice.
-    await this.client.indices.refresh({ index: this.alertsIndex });
+    await this.client.indices.refresh({ index: this.alertsIndex, ignore_unavailable: true });
     const pending = await this.client.search({
-      index: this.alertsIndex, size: MAX_DIGEST_ARTICLES, _source: false, seq_no_primary_term: true,
+      index: this.alertsIndex, ignore_unavailable: true, size: MAX_DIGEST_ARTICLES, _source: false, seq_no_primary_term: true,
       query: { bool: { filter: [{ term: { subscriptionId } }, { range: { matchedAt: { lt: before } } }], must_not: [{ exists: { field: "deliveryId" } }] } },
     });
     if (pending.hits.hits.length > 0) {
@@ -187,7 +195,7 @@ export class ElasticsearchSubscriptionStore implements SubscriptionStore {
       });
     }
     const res = await this.client.search<{ articleId: string }>({
-      index: this.alertsIndex, size: MAX_DIGEST_ARTICLES, _source: ["articleId"],
+      index: this.alertsIndex, ignore_unavailable: true, size: MAX_DIGEST_ARTICLES, _source: ["articleId"],
       query: { bool: { filter: [{ term: { subscriptionId } }, { term: { deliveryId } }] } },
       sort: [{ score: "desc" }, { matchedAt: "asc" }],
     });
@@ -239,17 +247,17 @@ export class ElasticsearchSubscriptionStore implements SubscriptionStore {
   }
 
   async listDeliveries(subscriptionId: string, limit: number): Promise<DeliveryRecord[]> {
-    await this.client.indices.refresh({ index: this.deliveriesIndex });
+    await this.client.indices.refresh({ index: this.deliveriesIndex, ignore_unavailable: true });
     const res = await this.client.search<DeliveryRecord>({
-      index: this.deliveriesIndex, size: limit, query: { term: { subscriptionId } }, sort: [{ createdAt: "desc" }, { deliveryId: "asc" }],
+      index: this.deliveriesIndex, ignore_unavailable: true, size: limit, query: { term: { subscriptionId } }, sort: [{ createdAt: "desc" }, { deliveryId: "asc" }],
     });
     return res.hits.hits.map((h) => h._source!);
   }
 
   async deliveryStats(): Promise<Map<string, DeliveryStats>> {
-    await this.client.indices.refresh({ index: this.deliveriesIndex });
+    await this.client.indices.refresh({ index: this.deliveriesIndex, ignore_unavailable: true });
     const res = await this.client.search({
-      index: this.deliveriesIndex, size: 0,
+      index: this.deliveriesIndex, ignore_unavailable: true, size: 0,
       aggs: {
         subs: {
           terms: { field: "subscriptionId", size: MAX_SUBSCRIPTIONS },
@@ -274,9 +282,11 @@ export class ElasticsearchSubscriptionStore implements SubscriptionStore {
 
   async close(): Promise<void> {}
 
-  /** Deletes the three indices (tests). */
+  /** Deletes the three indices and their templates (tests). */
   async drop(): Promise<void> {
-    await this.client.indices.delete({ index: [this.subscriptionsIndex, this.alertsIndex, this.deliveriesIndex], ignore_unavailable: true });
+    const indices = [this.subscriptionsIndex, this.alertsIndex, this.deliveriesIndex];
+    await this.client.indices.delete({ index: indices, ignore_unavailable: true });
+    for (const index of indices) await this.client.indices.deleteIndexTemplate({ name: `${index}-template` }, { ignore: [404] });
   }
 }
 

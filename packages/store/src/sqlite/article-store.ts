@@ -1,11 +1,12 @@
 import type Database from "better-sqlite3";
 import { hammingDistance, simhashBands, type StoredArticle } from "@regradar/shared";
-import {
-  analyzeTerms, parseSearchText, DEFAULT_SEARCH_LIMIT, FACET_FIELDS, FACET_SIZE,
-  type FacetField, type QueryClause, type SearchQuery, type SearchResult,
-} from "../search/query-language.js";
-import { CASE_INSENSITIVE_FILTERS, contentFingerprint, type ArticleStore, type UpsertDocument, type UpsertOutcome } from "../article-store.js";
-import { highlightFragments, matcherFor } from "../search/highlight.js";
+import { analyzeTerms } from "../search/analysis.js";
+import { highlighterFor } from "../search/highlight.js";
+import { searchHit } from "../search/hits.js";
+import { DEFAULT_SEARCH_LIMIT, FACET_FIELDS, FACET_SIZE, type FacetField, type SearchQuery, type SearchResult } from "../search/query-language.js";
+import { explainRank, planQuery, recencyBonus } from "../search/ranking.js";
+import { contentFingerprint, type ArticleStore, type UpsertDocument, type UpsertOutcome } from "../article-store.js";
+import { matchedSql } from "./search-query.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS articles (
@@ -23,8 +24,8 @@ CREATE TABLE IF NOT EXISTS articles (
   duplicate_of TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published_at);
--- Title and text arrive pre-tokenised (CJK one character per token, as Elasticsearch's
--- standard analyzer does), so unicode61 finds Chinese words as phrases of characters.
+-- Title and text arrive analysed by search/analysis.ts (stems, CJK bigrams, folded forms), as the
+-- Elasticsearch analyzer would leave them; unicode61 only splits them on the spaces between.
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS facets (field TEXT NOT NULL, value TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (field, value, rid)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS facets_rid ON facets(rid);
@@ -43,42 +44,10 @@ const facetValues = (doc: UpsertDocument): Array<[FacetField, string]> => [
   ...(doc.lang ? [["langs", doc.lang] as [FacetField, string]] : []),
 ];
 
-const FILTER_FIELDS: Array<[keyof SearchQuery, FacetField]> = [
-  ["jurisdictions", "jurisdictions"], ["authorities", "authorities"], ["actions", "actions"],
-  ["entities", "entities"], ["sources", "sources"], ["langs", "langs"],
-];
+/** Bumped when analysis.ts changes what is indexed: init then rebuilds the full-text table. */
+const ANALYSIS_VERSION = 2;
 
-const ftsPhrase = (c: QueryClause) => `"${c.terms.join(" ").replace(/"/g, '""')}"`;
-
-const alternativesOf = (c: QueryClause) => [c, ...(c.alternatives ?? [])];
-const ftsAny = (clauses: QueryClause[]) => clauses.flatMap(alternativesOf).map(ftsPhrase).join(" OR ");
-
-/**
- * SQL conditions for the text part of a query: plain clauses in one FTS5 MATCH; a clause that
- * names an action matches its words or the extracted action; excluded clauses in one NOT IN.
- */
-function textConditions(clauses: QueryClause[]): { where: string[]; params: unknown[]; rankMatch: string | null } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const positive = clauses.filter((c) => !c.negated);
-  const plain = positive.filter((c) => !alternativesOf(c).some((a) => a.action));
-  if (plain.length) {
-    where.push("a.rid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)");
-    params.push(plain.map((c) => `(${alternativesOf(c).map(ftsPhrase).join(" OR ")})`).join(" AND "));
-  }
-  for (const c of positive.filter((x) => !plain.includes(x))) {
-    const actions = alternativesOf(c).flatMap((a) => (a.action ? [a.action] : []));
-    where.push(`(a.rid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)
-      OR EXISTS (SELECT 1 FROM facets x WHERE x.rid = a.rid AND x.field = 'actions' AND x.value IN (${actions.map(() => "?").join(",")})))`);
-    params.push(ftsAny([c]), ...actions);
-  }
-  const negative = clauses.filter((c) => c.negated);
-  if (negative.length) {
-    where.push("a.rid NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)");
-    params.push(ftsAny(negative));
-  }
-  return { where, params, rankMatch: positive.length ? ftsAny(positive) : null };
-}
+const ftsColumns = (d: Pick<StoredArticle, "title" | "text">): [string, string] => [analyzeTerms(d.title ?? "").join(" "), analyzeTerms(d.text).join(" ")];
 
 const isBusy = (err: unknown) => /^SQLITE_(BUSY|LOCKED)/.test((err as { code?: string }).code ?? "");
 
@@ -87,10 +56,26 @@ export class SqliteArticleStore implements ArticleStore {
   readonly kind = "sqlite" as const;
 
   /** The database belongs to whoever opened it (the composition root), which closes it. */
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {
+    // The recency signal of search/ranking.ts, computed by the same function for SQL ranking and explanations.
+    db.function("regradar_recency", { deterministic: true }, (publishedAt: unknown, now: unknown) => recencyBonus(publishedAt as string | null, Number(now)));
+  }
 
   async init(): Promise<void> {
     this.db.exec(SCHEMA);
+    // Indexes written by an older analysis get their full-text table rebuilt from the stored documents.
+    const version = this.db.pragma("user_version", { simple: true }) as number;
+    if (version < ANALYSIS_VERSION) {
+      this.db.transaction(() => {
+        this.db.exec("DELETE FROM articles_fts");
+        const insert = this.db.prepare("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)");
+        for (const row of this.db.prepare<[], { rid: number; doc: string }>("SELECT rid, doc FROM articles").iterate()) {
+          const d = JSON.parse(row.doc) as StoredArticle;
+          insert.run(row.rid, ...ftsColumns(d));
+        }
+        this.db.pragma(`user_version = ${ANALYSIS_VERSION}`);
+      })();
+    }
   }
 
   async upsertArticles(docs: UpsertDocument[]): Promise<UpsertOutcome> {
@@ -130,7 +115,7 @@ export class SqliteArticleStore implements ArticleStore {
           rid = Number(insert.run(row).lastInsertRowid);
           outcome.created.push(doc.id);
         }
-        insFts.run(rid, analyzeTerms(doc.title ?? "").join(" "), analyzeTerms(doc.text).join(" "));
+        insFts.run(rid, ...ftsColumns(doc));
         for (const [field, value] of facetValues(doc)) insFacet.run(field, value, rid);
         for (const band of simhashBands(doc.contentHash)) insBand.run(band, rid);
       }
@@ -163,51 +148,26 @@ export class SqliteArticleStore implements ArticleStore {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
-    const clauses = parseSearchText(query.text ?? "");
-    const text = textConditions(clauses);
-    const where = [...text.where];
-    const params: unknown[] = [...text.params];
-    let from = "articles a";
-    let rank = "0";
-    if (text.rankMatch) {
-      // Title matches weigh three times a body match, as the Elasticsearch query boosts title^3.
-      // Documents matched only through an extracted action have no text score and rank last.
-      from = "articles a LEFT JOIN (SELECT rowid, bm25(articles_fts, 3.0, 1.0) AS r FROM articles_fts WHERE articles_fts MATCH ?) rk ON rk.rowid = a.rid";
-      params.unshift(text.rankMatch);
-      rank = "coalesce(rk.r, 0)";
-    }
-    for (const [key, field] of FILTER_FIELDS) {
-      const values = query[key] as string[] | undefined;
-      if (!values?.length) continue;
-      const value = CASE_INSENSITIVE_FILTERS.has(key) ? "x.value COLLATE NOCASE" : "x.value";
-      where.push(`EXISTS (SELECT 1 FROM facets x WHERE x.rid = a.rid AND x.field = ? AND ${value} IN (${values.map(() => "?").join(",")}))`);
-      params.push(field, ...values);
-    }
-    if (query.relevant !== undefined) { where.push("a.relevant = ?"); params.push(query.relevant ? 1 : 0); }
-    if (query.since) { where.push("a.published_at >= ?"); params.push(new Date(query.since).toISOString()); }
-    if (query.until) { where.push("a.published_at <= ?"); params.push(new Date(query.until).toISOString()); }
-    if (query.collapseDuplicates) where.push("a.duplicate_of IS NULL");
-    const whereSql = where.length ? `WHERE ${where.join(" AND ")}` : "";
-    const matched = `SELECT a.rid AS rid, ${rank} AS rank, a.published_at AS published_at FROM ${from} ${whereSql}`;
-
-    this.db.exec("CREATE TEMP TABLE IF NOT EXISTS matched (rid INTEGER PRIMARY KEY, rank REAL, published_at TEXT)");
+    const plan = planQuery(query.text ?? "");
+    const now = Date.now();
+    const matched = matchedSql(plan, query, now);
+    this.db.exec("CREATE TEMP TABLE IF NOT EXISTS matched (rid INTEGER PRIMARY KEY, rank REAL, text_score REAL, proximity REAL, published_at TEXT)");
     this.db.exec("DELETE FROM temp.matched");
-    this.db.prepare(`INSERT INTO temp.matched ${matched}`).run(...params);
+    this.db.prepare(matched.sql).run(...matched.params);
 
     const total = (this.db.prepare("SELECT count(*) AS n FROM temp.matched").get() as { n: number }).n;
-    const order = query.sort === "date" || !text.rankMatch
+    const order = query.sort === "date" || !plan.positive
       ? "m.published_at IS NULL, m.published_at DESC, a.id"
-      : "m.rank, m.published_at DESC, a.id";
+      : "m.rank DESC, m.published_at IS NULL, m.published_at DESC, a.id";
     const limit = query.limit ?? DEFAULT_SEARCH_LIMIT;
-    const rows = this.db.prepare<[number, number], { doc: string }>(
-      `SELECT a.doc FROM temp.matched m JOIN articles a ON a.rid = m.rid ORDER BY ${order} LIMIT ? OFFSET ?`).all(limit, query.offset ?? 0);
-    const matcher = matcherFor(clauses);
+    const rows = this.db.prepare<[number, number], { doc: string; text_score: number; proximity: number }>(
+      `SELECT a.doc, m.text_score, m.proximity FROM temp.matched m JOIN articles a ON a.rid = m.rid ORDER BY ${order} LIMIT ? OFFSET ?`).all(limit, query.offset ?? 0);
+    const highlighter = highlighterFor(plan);
     const hits = rows.map((r) => {
       const d = JSON.parse(r.doc) as StoredArticle;
       return {
-        id: d.id, title: d.title, url: d.url, source: d.source, publishedAt: d.publishedAt, relevant: d.relevant, score: d.score,
-        jurisdictions: d.jurisdictions, authorities: d.authorities, actions: d.actions, entities: d.entities, duplicateOf: d.duplicateOf,
-        highlights: [...highlightFragments(d.title ?? "", matcher, 1), ...highlightFragments(d.text, matcher, 3)],
+        ...searchHit(d, highlighter),
+        ...(query.explain && plan.positive ? { explanation: explainRank(plan, d, { text: r.text_score, proximity: r.proximity }, now) } : {}),
       };
     });
 

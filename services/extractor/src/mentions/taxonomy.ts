@@ -34,6 +34,8 @@ export interface Term {
 export interface Lexicon {
   readonly matcher: AhoCorasick;
   readonly terms: readonly Term[];
+  /** The folded spelling each term is matched by, by term index. */
+  readonly patterns: readonly string[];
   readonly authorities: readonly AuthorityDef[];
   readonly entities: readonly EntityDef[];
   /** The body holding a role in a jurisdiction ("JP|financial_regulator" -> FSA), for "the country's financial regulator". */
@@ -234,14 +236,16 @@ export function getLexicon(): Lexicon {
 
   const matcher = new AhoCorasick();
   const terms: Term[] = [];
+  const patterns: string[] = [];
   for (const [key, term] of keyed) {
     const folded = key.slice(key.indexOf("|", 2) + 1);
     matcher.add(folded);
     terms.push(term);
+    patterns.push(folded);
   }
   matcher.build();
   const englishName = (e: JurisdictionFile["entries"][number]) => [...e.names, ...(e.caseSensitive ?? [])].find((n) => !/[\u3400-\u9fff]/.test(n)) ?? e.names[0]!;
   const jurisdictionNames = new Map(jur.entries.map((e) => [e.code, englishName(e)] as const));
-  lexicon = { matcher, terms, authorities, entities, roleHolders, jurisdictionNames };
+  lexicon = { matcher, terms, patterns, authorities, entities, roleHolders, jurisdictionNames };
   return lexicon;
 }
