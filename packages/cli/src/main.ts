@@ -13,14 +13,20 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   run: (a) => import("./commands/run.js").then((m) => m.run(a)),
   worker: (a) => import("./commands/run.js").then((m) => m.worker(a)),
   reindex: (a) => import("./commands/reindex.js").then((m) => m.reindex(a)),
+  api: (a) => import("./commands/api.js").then((m) => m.api(a)),
+  status: (a) => import("./commands/status.js").then((m) => m.status(a)),
+  dlq: (a) => import("./commands/status.js").then((m) => m.dlq(a)),
 };
 
 const USAGE = `usage: regradar <command>
   demo [--json] [--port N]            run the whole pipeline offline on the bundled feeds
-  run                                 run every worker in one process
+  run                                 run every worker and the API (web app) in one process
+  api [--host H] [--port N]           the HTTP API and web app (default 127.0.0.1:8080)
+  status [--json]                     queues, dead letters, workers, feeds, store; exit 1 when unhealthy
+  dlq list [--queue q] | replay --queue q|--id <job>|--all   dead letters
   worker fetcher|extractor|indexer|alerter  run one stage
   search "<query>" [--jurisdiction CC] [--action a] [--entity e] [--since 30d] [--limit N] [--json]
-  feeds list|add|remove|import        manage the feed registry (REGRADAR_FEEDS)
+  feeds list|add|remove|import|poll   manage the feed registry (REGRADAR_FEEDS); poll <id> polls now
   reindex --from sqlite|elasticsearch --to elasticsearch|sqlite [--batch N] [--restart]
                                       copy the whole index between stores (resumable)
   subscriptions add|list|remove|test  manage alert subscriptions (add --name n --channel c --target t [filters])

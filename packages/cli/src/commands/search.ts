@@ -1,21 +1,9 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "@regradar/shared";
-import { openStores, type SearchQuery, type SearchResult } from "@regradar/store";
+import { openStores, searchQueryFromParams, SearchParamsError, type SearchQuery, type SearchResult } from "@regradar/store";
 import { CliError, printJson } from "../cli-error.js";
 
-/** "30d", "12h", "2w" or an ISO date, as an ISO timestamp. */
-export function parseSince(value: string, now: Date): string {
-  const rel = /^(\d+)\s*([hdwmy])$/i.exec(value.trim());
-  if (rel) {
-    const n = Number(rel[1]);
-    const hours = { h: 1, d: 24, w: 24 * 7, m: 24 * 30, y: 24 * 365 }[rel[2]!.toLowerCase() as "h"]!;
-    return new Date(now.getTime() - n * hours * 3_600_000).toISOString();
-  }
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new CliError(`--since/--until: expected a date or a duration like 30d, got ${JSON.stringify(value)}`);
-  return new Date(t).toISOString();
-}
-
+/** The CLI's door to the one search: flags become the same parameters the HTTP API takes. */
 export function searchQueryFromArgs(argv: string[], now = new Date()): { query: SearchQuery; json: boolean } {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
@@ -28,23 +16,13 @@ export function searchQueryFromArgs(argv: string[], now = new Date()): { query: 
       collapse: { type: "boolean" }, json: { type: "boolean" },
     },
   });
-  const int = (v: string | undefined, name: string, max: number) => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n > max) throw new CliError(`--${name}: expected an integer 0..${max}, got ${JSON.stringify(v)}`);
-    return n;
-  };
-  if (values.sort && values.sort !== "relevance" && values.sort !== "date") throw new CliError(`--sort: relevance or date, got ${JSON.stringify(values.sort)}`);
-  const query: SearchQuery = {
-    text: positionals.join(" ") || undefined,
-    jurisdictions: values.jurisdiction?.map((j) => j.toUpperCase()),
-    actions: values.action, entities: values.entity, authorities: values.authority, sources: values.source, langs: values.lang,
-    relevant: values.relevant, since: values.since ? parseSince(values.since, now) : undefined,
-    until: values.until ? parseSince(values.until, now) : undefined,
-    sort: values.sort as SearchQuery["sort"], limit: int(values.limit, "limit", 1000), offset: int(values.offset, "offset", 100_000),
-    collapseDuplicates: values.collapse,
-  };
-  return { query, json: Boolean(values.json) };
+  const { limit, json, ...rest } = values;
+  try {
+    return { query: searchQueryFromParams({ ...rest, q: positionals.join(" ") || undefined, size: limit }, now), json: Boolean(json) };
+  } catch (err) {
+    if (err instanceof SearchParamsError) throw new CliError(err.message.replace(/\bsize\b/, "limit"));
+    throw err;
+  }
 }
 
 const plain = (html: string) => html.replace(/<mark>/g, "\x1b[1m").replace(/<\/mark>/g, "\x1b[0m").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
