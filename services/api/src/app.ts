@@ -27,8 +27,6 @@ export async function buildApp(ports: ApiPorts, settings: ApiSettings): Promise<
     // A caller's X-Request-Id is kept (so a trace crosses services), else one is made; every log line of the request carries it.
     requestIdHeader: "x-request-id",
     genReqId: () => randomUUID(),
-    requestIdLogLabel: "reqId",
-    disableRequestLogging: false,
     trustProxy: "loopback",
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
@@ -66,10 +64,10 @@ export async function buildApp(ports: ApiPorts, settings: ApiSettings): Promise<
 
   await app.register(searchRoutes, { ports });
   await app.register(articleRoutes, { ports });
-  await app.register(subscriptionRoutes, { ports, prefix: settings.queuePrefix });
-  await app.register(unsubscribeRoutes, { ports, prefix: settings.queuePrefix });
-  await app.register(feedRoutes, { ports, feedsFile: settings.feedsFile, prefix: settings.queuePrefix });
-  await app.register(statusRoutes, { ports, feedsFile: settings.feedsFile, prefix: settings.queuePrefix, elasticsearch: settings.elasticsearch });
+  await app.register(subscriptionRoutes, { ports, queuePrefix: settings.queuePrefix });
+  await app.register(unsubscribeRoutes, { ports, queuePrefix: settings.queuePrefix });
+  await app.register(feedRoutes, { ports, feedsFile: settings.feedsFile, queuePrefix: settings.queuePrefix });
+  await app.register(statusRoutes, { ports, feedsFile: settings.feedsFile, queuePrefix: settings.queuePrefix, elasticsearch: settings.elasticsearch });
   if (ports.boardQueues) await app.register(queueBoardRoutes, { queues: ports.boardQueues });
   if (settings.webRoot) await app.register(webAppRoutes, { root: settings.webRoot });
   else app.get("/", { config: { access: "public" }, schema: { hide: true } }, (_r, reply) => sendError(reply, 404, "not_found", "the web app is not built: npm run build"));

@@ -26,7 +26,7 @@ const feedWithHealth = feedSchema.extend({
 });
 
 /** The feed registry (REGRADAR_FEEDS) and its schedules: the same operations as `regradar feeds`. */
-export const feedRoutes: FastifyPluginAsyncZod<{ ports: ApiPorts; feedsFile: string; prefix: string }> = async (app, { ports, feedsFile, prefix }) => {
+export const feedRoutes: FastifyPluginAsyncZod<{ ports: ApiPorts; feedsFile: string; queuePrefix: string }> = async (app, { ports, feedsFile, queuePrefix: prefix }) => {
   const ctx: Required<FeedAdminContext> = { feedsFile, redis: { feeds: ports.queues.feeds, state: redisFeedStateStore(ports.redis, prefix) } };
   // OPML arrives as XML; JSON bodies are Fastify's own.
   app.addContentTypeParser(["text/xml", "application/xml", "text/x-opml", "application/octet-stream"], { parseAs: "string", bodyLimit: 5 * 1024 * 1024 }, (_req, body, done) => done(null, body));

@@ -6,7 +6,7 @@ import type { ApiPorts } from "../ports.js";
 import { collectStatus } from "../status/collect-status.js";
 
 /** Operators' routes: the status of `regradar status`, probes for orchestrators, Prometheus metrics. */
-export const statusRoutes: FastifyPluginAsyncZod<{ ports: ApiPorts; feedsFile: string; prefix: string; elasticsearch: boolean }> = async (app, opts) => {
+export const statusRoutes: FastifyPluginAsyncZod<{ ports: ApiPorts; feedsFile: string; queuePrefix: string; elasticsearch: boolean }> = async (app, opts) => {
   const { ports } = opts;
   app.get("/api/status", {
     config: { access: "read" },
@@ -14,7 +14,7 @@ export const statusRoutes: FastifyPluginAsyncZod<{ ports: ApiPorts; feedsFile: s
       summary: "Pipeline status: the JSON of `regradar status --json`", tags: ["operations"],
       response: { 200: z.looseObject({ healthy: z.boolean(), problems: z.array(z.string()), warnings: z.array(z.string()) }).describe("Status") },
     },
-  }, async () => ({ ...await collectStatus({ redis: ports.redis, queues: ports.queues, articles: ports.articles, feedsFile: opts.feedsFile, prefix: opts.prefix, elasticsearch: opts.elasticsearch, now: ports.now }) }));
+  }, async () => ({ ...await collectStatus({ redis: ports.redis, queues: ports.queues, articles: ports.articles, feedsFile: opts.feedsFile, prefix: opts.queuePrefix, elasticsearch: opts.elasticsearch, now: ports.now }) }));
 
   app.get("/healthz", {
     config: { access: "public" },

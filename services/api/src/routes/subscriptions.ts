@@ -16,7 +16,7 @@ const subscriptionSchema = z.looseObject({
 const summarySchema = subscriptionSchema.extend({ deliveries }).describe("SubscriptionSummary");
 
 /** Contract 5 over HTTP: the same operations as `regradar subscriptions` (services/alerter subscriptions-api). */
-export const subscriptionRoutes: FastifyPluginAsyncZod<{ ports: ApiPorts; prefix: string }> = async (app, { ports, prefix }) => {
+export const subscriptionRoutes: FastifyPluginAsyncZod<{ ports: ApiPorts; queuePrefix: string }> = async (app, { ports, queuePrefix: prefix }) => {
   const ctx: SubscriptionsContext = { subscriptions: ports.subscriptions, redis: ports.redis, prefix };
 
   app.get("/api/subscriptions", {

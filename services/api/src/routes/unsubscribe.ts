@@ -18,7 +18,7 @@ const tokenParams = z.object({ token: z.string().min(3).max(300) });
  * and POST unsubscribes: mail scanners fetch links, and must not switch alerts off by doing so;
  * POST is also RFC 8058's one-click (List-Unsubscribe-Post). Unsubscribing deactivates, keeping history.
  */
-export const unsubscribeRoutes: FastifyPluginAsyncZod<{ ports: ApiPorts; prefix: string }> = async (app, { ports, prefix }) => {
+export const unsubscribeRoutes: FastifyPluginAsyncZod<{ ports: ApiPorts; queuePrefix: string }> = async (app, { ports, queuePrefix: prefix }) => {
   const ctx = { subscriptions: ports.subscriptions, redis: ports.redis, prefix };
   const subscriptionOf = async (token: string) => {
     const id = verifyUnsubscribeToken(token, ports.linkSecret);
