@@ -7,8 +7,8 @@ import { openStores } from "@regradar/store";
 import { collectDefaultMetrics, register } from "prom-client";
 import { buildApp } from "./app.js";
 
-/** The built web app beside the compiled server (services/api/dist/web). */
-export const WEB_ROOT = fileURLToPath(new URL("./web/", import.meta.url));
+/** The built web app (services/api/dist/web), found the same way from src/ (tests) and dist/. */
+export const WEB_ROOT = fileURLToPath(new URL("../dist/web/", import.meta.url));
 
 export interface RunningApi {
   /** Where it listens, e.g. http://127.0.0.1:8080 */

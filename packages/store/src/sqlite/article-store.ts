@@ -163,10 +163,13 @@ export class SqliteArticleStore implements ArticleStore {
     const params: unknown[] = [...text.params];
     let from = "articles a";
     let rank = "0";
+    let ranked = "";
     if (text.rankMatch) {
       // Title matches weigh three times a body match, as the Elasticsearch query boosts title^3.
       // Documents matched only through an extracted action have no text score and rank last.
-      from = "articles a LEFT JOIN (SELECT rowid, bm25(articles_fts, 3.0, 1.0) AS r FROM articles_fts WHERE articles_fts MATCH ?) rk ON rk.rowid = a.rid";
+      // MATERIALIZED: run the ranking MATCH once; as a joined subquery SQLite re-ran it per article.
+      ranked = "WITH rk AS MATERIALIZED (SELECT rowid, bm25(articles_fts, 3.0, 1.0) AS r FROM articles_fts WHERE articles_fts MATCH ?) ";
+      from = "articles a LEFT JOIN rk ON rk.rowid = a.rid";
       params.unshift(text.rankMatch);
       rank = "coalesce(rk.r, 0)";
     }
@@ -185,7 +188,7 @@ export class SqliteArticleStore implements ArticleStore {
 
     this.db.exec("CREATE TEMP TABLE IF NOT EXISTS matched (rid INTEGER PRIMARY KEY, rank REAL, published_at TEXT)");
     this.db.exec("DELETE FROM temp.matched");
-    this.db.prepare(`INSERT INTO temp.matched ${matched}`).run(...params);
+    this.db.prepare(`${ranked}INSERT INTO temp.matched ${matched}`).run(...params);
 
     const total = (this.db.prepare("SELECT count(*) AS n FROM temp.matched").get() as { n: number }).n;
     const order = query.sort === "date" || !text.rankMatch

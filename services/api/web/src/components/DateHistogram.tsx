@@ -2,7 +2,14 @@ import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import type { SearchResult } from "../api.js";
 
-const monthStart = (month: string) => Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 1) / 1000;
+// Bars stand mid-month, so each covers its month on the time axis.
+const midMonth = (month: string) => Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 15) / 1000;
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/** Month ticks, with the year on the first tick and on every January. */
+const tickLabels = (_u: uPlot, splits: number[]) => splits.map((v, i) => {
+  const d = new Date(v * 1000);
+  return i === 0 || d.getUTCMonth() === 0 ? `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}` : MONTHS[d.getUTCMonth()]!;
+});
 const isoDay = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
 
 /**
@@ -18,14 +25,13 @@ export function DateHistogram({ histogram, since, until, onRange }: {
   useEffect(() => {
     const el = box.current;
     if (!el || histogram.length === 0) return;
-    const xs = histogram.map((h) => monthStart(h.month));
+    const xs = histogram.map((h) => midMonth(h.month));
     const ys = histogram.map((h) => h.count);
-    // One extra month, so the last bar has room.
     const last = xs.at(-1)!;
     const plot = new uPlot({
       width: Math.max(240, el.clientWidth), height: 120,
-      scales: { x: { time: true, range: [xs[0]! - 15 * 86400, last + 45 * 86400] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-      axes: [{ stroke: "#5b6472", grid: { show: false }, size: 28 }, { stroke: "#5b6472", size: 36, grid: { stroke: "#eef0f3" } }],
+      scales: { x: { time: true, range: [xs[0]! - 20 * 86400, last + 20 * 86400] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      axes: [{ stroke: "#5b6472", grid: { show: false }, size: 28, values: tickLabels }, { stroke: "#5b6472", size: 36, grid: { stroke: "#eef0f3" } }],
       legend: { show: false },
       cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
       series: [{}, { label: "articles", fill: "rgba(38,99,176,0.55)", stroke: "#2663b0", paths: uPlot.paths.bars!({ size: [0.8, 40] }), points: { show: false } }],
