@@ -5,11 +5,15 @@ import type { SearchResult } from "../api.js";
 // Bars stand mid-month, so each covers its month on the time axis.
 const midMonth = (month: string) => Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 15) / 1000;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-/** Month ticks, with the year on the first tick and on every January. */
-const tickLabels = (_u: uPlot, splits: number[]) => splits.map((v, i) => {
-  const d = new Date(v * 1000);
-  return i === 0 || d.getUTCMonth() === 0 ? `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}` : MONTHS[d.getUTCMonth()]!;
-});
+/** Month ticks (days when zoomed into a few months), with the year on the first tick and on every January. */
+const tickLabels = (_u: uPlot, splits: number[]) => {
+  const daily = splits.length > 1 && splits[1]! - splits[0]! < 25 * 86400;
+  return splits.map((v, i) => {
+    const d = new Date(v * 1000);
+    const label = daily ? `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}` : MONTHS[d.getUTCMonth()]!;
+    return i === 0 || (!daily && d.getUTCMonth() === 0) ? `${label} ${d.getUTCFullYear()}` : label;
+  });
+};
 const isoDay = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
 
 /**
@@ -30,7 +34,7 @@ export function DateHistogram({ histogram, since, until, onRange }: {
     const last = xs.at(-1)!;
     const plot = new uPlot({
       width: Math.max(240, el.clientWidth), height: 120,
-      scales: { x: { time: true, range: [xs[0]! - 20 * 86400, last + 20 * 86400] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      scales: { x: { time: true, range: [xs[0]! - 31 * 86400, last + 31 * 86400] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
       axes: [{ stroke: "#5b6472", grid: { show: false }, size: 28, values: tickLabels }, { stroke: "#5b6472", size: 36, grid: { stroke: "#eef0f3" } }],
       legend: { show: false },
       cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
