@@ -20,7 +20,10 @@ import autocannon from "autocannon";
 import { Client } from "@elastic/elasticsearch";
 import { pino } from "pino";
 import { createRedisConnection, openQueues } from "../packages/shared/dist/index.js";
-import { ElasticsearchArticleStore, ElasticsearchSubscriptionStore, openSqliteDatabase, SqliteArticleStore, SqliteSubscriptionStore, subscriptionIndicesFor } from "../packages/store/dist/index.js";
+import {
+  ElasticsearchArticleStore, ElasticsearchSubscriptionStore, openSqliteDatabase, searchQueryFromParams, SqliteArticleStore, SqliteSubscriptionStore,
+  subscriptionIndicesFor,
+} from "../packages/store/dist/index.js";
 import { buildApp } from "../services/api/dist/index.js";
 import { WEB_ROOT } from "../services/api/dist/main.js";
 import { startRedisServer } from "../packages/cli/dist/redis-server.js";
@@ -74,6 +77,20 @@ async function measure(url, clients) {
   const { result, latencies } = await run(opt.seconds, true);
   latencies.sort((a, b) => a - b);
   return { clients, requests: latencies.length, rps: result.requests.average, p50: percentile(latencies, 50), p95: percentile(latencies, 95), non2xx: result.non2xx + result.errors };
+}
+
+/** The baseline: the same queries straight to the store, one at a time (what the HTTP layer adds is the difference). */
+async function direct(store) {
+  const times = [];
+  const until = Date.now() + opt.seconds * 1000;
+  for (let n = 0; Date.now() < until || n < QUERIES.length; n++) {
+    const query = searchQueryFromParams(Object.fromEntries(new URLSearchParams(QUERIES[n % QUERIES.length].split("?")[1])));
+    const t0 = performance.now();
+    await store.search(query);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p95: percentile(times, 95) };
 }
 
 async function firstPaint(url) {
@@ -132,6 +149,9 @@ async function main() {
       );
       const url = await app.listen({ host: "127.0.0.1", port: 0 });
       try {
+        const base = await direct(s.articles);
+        rows.push({ store: kind, direct: base });
+        log(`${kind} store.search directly, 1 caller: p50 ${base.p50.toFixed(1)} ms, p95 ${base.p95.toFixed(1)} ms`);
         for (const clients of CLIENTS) {
           const r = await measure(url, clients);
           rows.push({ store: kind, ...r });
@@ -144,14 +164,17 @@ async function main() {
     }
     console.log(`\nGET /api/search on ${opt.docs.toLocaleString("en")} articles, ${QUERIES.length} rotating queries, 20 hits + facets + histogram each, ${opt.seconds} s per level`);
     console.log("store          clients   p50 ms   p95 ms    req/s   non-2xx");
+    const ms = (v) => (v === undefined ? "-" : v.toFixed(1)).padStart(8);
+    for (const r of rows.filter((r) => r.direct)) console.log(`${r.store.padEnd(14)}  direct ${ms(r.direct.p50)} ${ms(r.direct.p95)}        (store.search in-process, no HTTP: the baseline)`);
     for (const r of rows.filter((r) => r.clients)) {
-      console.log(`${r.store.padEnd(14)} ${String(r.clients).padStart(7)} ${String(r.p50).padStart(8)} ${String(r.p95).padStart(8)} ${r.rps.toFixed(0).padStart(8)} ${String(r.non2xx).padStart(9)}`);
+      const base = rows.find((b) => b.store === r.store && b.direct).direct;
+      console.log(`${r.store.padEnd(14)} ${String(r.clients).padStart(7)} ${ms(r.p50)} ${ms(r.p95)} ${r.rps.toFixed(0).padStart(8)} ${String(r.non2xx).padStart(9)}   p50 ${(r.p50 / base.p50).toFixed(2)}x the baseline`);
     }
     for (const r of rows.filter((r) => "paint" in r)) {
       console.log(r.paint ? `first paint with results (${r.store}): ${r.paint.median} ms median of 5 new pages (first page of a fresh browser: ${r.paint.cold} ms)` : `first paint (${r.store}): skipped, no Chromium`);
     }
-    const at10 = (store) => rows.find((r) => r.store === store && r.clients === 10).p95;
-    console.log(`targets at 10 clients: SQLite p95 ${at10("sqlite")} ms (<= 50), Elasticsearch p95 ${at10("elasticsearch")} ms (<= 100)`);
+    const at10 = (store) => rows.find((r) => r.store === store && r.clients === 10)?.p95;
+    console.log(`targets at 10 clients: SQLite p95 ${at10("sqlite")?.toFixed(1)} ms (<= 50), Elasticsearch p95 ${at10("elasticsearch")?.toFixed(1)} ms (<= 100)`);
   } finally {
     await queues.close();
     redis.disconnect();

@@ -32,13 +32,15 @@ export function DateHistogram({ histogram, since, until, onRange }: {
     const xs = histogram.map((h) => midMonth(h.month));
     const ys = histogram.map((h) => h.count);
     const last = xs.at(-1)!;
+    // Room either side for a whole bar, however long the range.
+    const pad = Math.max(31 * 86400, (last - xs[0]!) * 0.03);
     const plot = new uPlot({
       width: Math.max(240, el.clientWidth), height: 120,
-      scales: { x: { time: true, range: [xs[0]! - 31 * 86400, last + 31 * 86400] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      scales: { x: { time: true, range: [xs[0]! - pad, last + pad] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
       axes: [{ stroke: "#5b6472", grid: { show: false }, size: 28, values: tickLabels }, { stroke: "#5b6472", size: 36, grid: { stroke: "#eef0f3" } }],
       legend: { show: false },
       cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
-      series: [{}, { label: "articles", fill: "rgba(38,99,176,0.55)", stroke: "#2663b0", paths: uPlot.paths.bars!({ size: [0.8, 40] }), points: { show: false } }],
+      series: [{}, { label: "articles", fill: "rgba(38,99,176,0.55)", stroke: "#2663b0", paths: uPlot.paths.bars!({ size: [0.8, 18] }), points: { show: false } }],
       hooks: {
         setSelect: [(u) => {
           if (u.select.width < 3) return;
