@@ -16,6 +16,17 @@ import { describe, expect, inject, test } from "./support/fixtures.js";
 const CLI = fileURLToPath(new URL("../packages/cli/dist/main.js", import.meta.url));
 const run = promisify(execFile);
 
+/** The compiled CLI as an outside tool (or a container health check) runs it: exit code and output. */
+async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, REGRADAR_LOG_LEVEL: "silent", ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
 /** `regradar search … --json` against the same index, as an outside tool would call it. */
 async function cliSearch(args: string[], env: Record<string, string>): Promise<unknown> {
   const { stdout } = await run(process.execPath, [CLI, "search", ...args, "--json"], { env: { ...process.env, REGRADAR_LOG_LEVEL: "silent", ...env } });
@@ -262,4 +273,35 @@ describe("HTTP API: keys, alerts, feeds, operations (SQLite)", () => {
     expect(searchQueryFromParams({ q: " huobi ", jurisdiction: ["cn", "us"], since: "30d", size: "5", page: "3" }, now))
       .toEqual({ text: "huobi", jurisdictions: ["CN", "US"], since: "2024-01-01T00:00:00.000Z", limit: 5, offset: 10 });
   });
+});
+
+describe("regradar status and dlq (compiled CLI)", () => {
+  test("status exits 0 when healthy and 1 when the store is unreachable; dlq lists, replays, and keeps what it cannot replay", async ({ prefix, tmpDir, redis }) => {
+    const env = { REDIS_URL: inject("redisUrl"), REGRADAR_QUEUE_PREFIX: prefix, REGRADAR_DATA_DIR: tmpDir, REGRADAR_FEEDS: `${tmpDir}/feeds.yaml`, ELASTICSEARCH_URL: "" };
+    const ok = await cli(["status", "--json"], env);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ healthy: true, redis: { reachable: true }, store: { kind: "sqlite", reachable: true, documents: 0 } });
+    const human = await cli(["status"], env);
+    expect(human.stdout).toMatch(/^HEALTHY/);
+
+    const down = await cli(["status", "--json"], { ...env, ELASTICSEARCH_URL: "http://127.0.0.1:9" });
+    expect(down.code).toBe(1);
+    const report = JSON.parse(down.stdout);
+    expect(report).toMatchObject({ healthy: false, elasticsearch: { configured: true, reachable: false }, store: { reachable: false } });
+    expect(report.problems[0]).toMatch(/elasticsearch store unreachable/);
+
+    const failedAt = new Date().toISOString();
+    await recordDeadLetter(redis, prefix, { queue: "index", jobId: "index-bad", jobName: "index", reason: "invalid_payload: x", attempts: 1, failedAt, data: { nope: true } });
+    await recordDeadLetter(redis, prefix, { queue: "alerts", jobId: "alert-ok", jobName: "match", reason: "store down", attempts: 5, failedAt, data: { articleId: seed.id } });
+    const listed = JSON.parse((await cli(["dlq", "list", "--json"], env)).stdout);
+    expect(listed.deadLetters.map((d: { jobId: string }) => d.jobId)).toEqual(["alert-ok", "index-bad"]);
+    const replayed = await cli(["dlq", "replay", "--all"], env);
+    expect(replayed.code).toBe(1);
+    expect(JSON.parse(replayed.stdout)).toMatchObject({
+      replayed: [{ queue: "alerts", jobId: "alert-ok", how: "re-enqueued" }],
+      refused: [{ queue: "index", jobId: "index-bad", reason: expect.stringMatching(/invalid index job/) }],
+    });
+    expect(JSON.parse((await cli(["dlq", "list", "--json"], env)).stdout).deadLetters.map((d: { jobId: string }) => d.jobId)).toEqual(["index-bad"]);
+    expect((await cli(["dlq", "replay"], env)).code).toBe(2);
+  }, 120_000); // an unreachable Elasticsearch costs the client's retries
 });
