@@ -19,6 +19,7 @@ const packages: Record<string, string> = {
   "@regradar/indexer": "./services/indexer/src/index.ts",
   "@regradar/store": "./packages/store/src/index.ts",
   "@regradar/alerter": "./services/alerter/src/index.ts",
+  "@regradar/api": "./services/api/src/index.ts",
 };
 const alias = Object.entries({ ...subpaths, ...packages }).map(([name, file]) => ({
   find: new RegExp(`^${name.replace(/[/]/g, "\\/")}$`),

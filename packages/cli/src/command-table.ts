@@ -30,6 +30,7 @@ const files = () => import("./commands/files.js");
 const feeds = () => import("./commands/feeds.js");
 const subs = () => import("./commands/subscriptions.js");
 const runs = () => import("./commands/run.js");
+const status = () => import("./commands/status.js");
 
 export const COMMANDS: CommandSpec[] = [
   {
@@ -38,21 +39,39 @@ export const COMMANDS: CommandSpec[] = [
     run: (a) => import("./commands/demo.js").then((m) => m.demo(a)),
   },
   {
-    name: "run", summary: "run every stage in one process until SIGTERM/SIGINT", args: "",
+    name: "run", summary: "run every stage and the API (web app) in one process until SIGTERM/SIGINT", args: "",
     run: (a) => runs().then((m) => m.run(a)),
+  },
+  {
+    name: "api", summary: "the HTTP API and analysts' web app (default 127.0.0.1:8080)", args: "[--host H] [--port N]",
+    options: ["--host H                interface to listen on (REGRADAR_API_HOST)", "--port N                port (REGRADAR_API_PORT)"],
+    run: (a) => import("./commands/api.js").then((m) => m.api(a)),
+  },
+  {
+    name: "status", summary: "queues, dead letters, workers, feeds, store; exit 1 when unhealthy", args: "[--json]",
+    options: [JSON_FLAG], run: (a) => status().then((m) => m.status(a)),
+  },
+  {
+    name: "dlq list", summary: "jobs that exhausted their attempts, with the reason", args: "[--queue Q] [--limit N] [--json]",
+    options: ["--queue Q               only this queue's dead letters", JSON_FLAG], run: (a) => status().then((m) => m.dlq(["list", ...a])),
+  },
+  {
+    name: "dlq replay", summary: "put dead letters back to work", args: "--queue Q | --id JOB | --all",
+    run: (a) => status().then((m) => m.dlq(["replay", ...a])),
   },
   {
     name: "worker", summary: "run one stage until SIGTERM/SIGINT", args: "fetcher|extractor|indexer|alerter",
     run: (a) => runs().then((m) => m.worker(a)),
   },
   {
-    name: "search", summary: "search the index: hits, highlights, facets", args: '"<query>" [filters] [--since 30d] [--limit N] [--json]',
+    name: "search", summary: "search the index: ranked hits, highlights, facets", args: '"<query>" [filters] [--since 30d] [--limit N] [--explain] [--json]',
     options: [
       ...FILTERS,
       "--relevant              only articles that report a regulatory action",
       "--since D, --until D    a date (2024-01-31) or a duration back from now (12h, 30d, 2w, 6m, 1y)",
       "--sort relevance|date   --limit N (default 10), --offset N",
       "--collapse              one hit per near-duplicate story",
+      "--explain               say why each hit ranks where it does",
       JSON_FLAG,
     ],
     run: (a) => import("./commands/search.js").then((m) => m.search(a)),
@@ -63,6 +82,7 @@ export const COMMANDS: CommandSpec[] = [
     options: [JSON_FLAG], run: (a) => feeds().then((m) => m.feeds(["add", ...a])),
   },
   { name: "feeds remove", summary: "remove a feed", args: "<id> [--json]", options: [JSON_FLAG], run: (a) => feeds().then((m) => m.feeds(["remove", ...a])) },
+  { name: "feeds poll", summary: "poll a feed now (clears a deferral)", args: "<id> [--json]", options: [JSON_FLAG], run: (a) => feeds().then((m) => m.feeds(["poll", ...a])) },
   { name: "feeds import", summary: "add the feeds of an OPML file", args: "<file.opml> [--json]", options: [JSON_FLAG], run: (a) => feeds().then((m) => m.feeds(["import", ...a])) },
   {
     name: "subscriptions add", summary: "add an alert subscription",

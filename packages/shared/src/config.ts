@@ -62,6 +62,16 @@ const envSchema = z.object({
   // Telegram allows about 30 messages per second per bot.
   REGRADAR_ALERT_RATE_TELEGRAM: positiveInt(25),
   REGRADAR_DIGEST_SWEEP_MS: positiveInt(60_000),
+  REGRADAR_API_HOST: z.string().min(1).default("127.0.0.1"),
+  REGRADAR_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  // name:scope:secret, comma-separated; scope read|write|admin (each includes the ones before it).
+  REGRADAR_API_KEYS: csv.pipe(z.array(z.string().regex(/^[A-Za-z0-9_.-]+:(read|write|admin):\S{16,}$/,
+    "each key is name:read|write|admin:secret, the secret at least 16 characters"))),
+  REGRADAR_API_PUBLIC_READ: z.stringbool().default(false),
+  // Requests per minute per API key (per address without one), shared by every API process through Redis.
+  REGRADAR_API_RATE_LIMIT: positiveInt(600),
+  // Signs the unsubscribe links in alert e-mails; when unset, one is generated once and kept in Redis.
+  REGRADAR_LINK_SECRET: z.string().min(16, "at least 16 characters").optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -84,6 +94,9 @@ function redisUrlProblem(url: string): string | null {
     return expected;
   }
 }
+
+// Never echoed in a configuration error: they hold credentials.
+const SECRET_VARS = new Set(["REGRADAR_API_KEYS", "REGRADAR_LINK_SECRET", "SMTP_URL", "TELEGRAM_BOT_TOKEN"]);
 
 export interface Config {
   redisUrl: string | undefined;
@@ -110,6 +123,16 @@ export interface Config {
     backoffMs: number;
     ratePerSecond: { webhook: number; email: number; slack: number; telegram: number };
     digestSweepMs: number;
+    /** Signs unsubscribe links; when undefined, the secret kept in Redis (see link-secret.ts). */
+    linkSecret: string | undefined;
+  };
+  api: {
+    host: string;
+    port: number;
+    keys: ApiKey[];
+    /** Reads (search, articles, status) without a key. */
+    publicRead: boolean;
+    ratePerMinute: number;
   };
 }
 
@@ -117,6 +140,9 @@ export interface Config {
 export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*:)[^/@]*@/i, "$1***@");
 }
+
+export type ApiScope = "read" | "write" | "admin";
+export interface ApiKey { name: string; scope: ApiScope; secret: string }
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -148,7 +174,10 @@ function parseEnv(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message} (got ${JSON.stringify(redactUrl(present[String(i.path[0])] ?? ""))})`));
+    throw new ConfigError(parsed.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      return `${name}: ${i.message} (got ${SECRET_VARS.has(name) ? "[redacted]" : JSON.stringify(redactUrl(present[name] ?? ""))})`;
+    }));
   }
   const e = parsed.data;
   if (e.REGRADAR_POLL_MIN_SECONDS > e.REGRADAR_POLL_MAX_SECONDS) {
@@ -185,6 +214,20 @@ function parseEnv(env: Record<string, string | undefined>): Config {
         slack: e.REGRADAR_ALERT_RATE_SLACK, telegram: e.REGRADAR_ALERT_RATE_TELEGRAM,
       },
       digestSweepMs: e.REGRADAR_DIGEST_SWEEP_MS,
+      linkSecret: e.REGRADAR_LINK_SECRET,
+    },
+    api: {
+      host: e.REGRADAR_API_HOST,
+      port: e.REGRADAR_API_PORT,
+      keys: e.REGRADAR_API_KEYS.map(parseApiKey),
+      publicRead: e.REGRADAR_API_PUBLIC_READ,
+      ratePerMinute: e.REGRADAR_API_RATE_LIMIT,
     },
   };
+}
+
+/** "name:scope:secret" (already validated by the schema); the secret may itself contain ':'. */
+function parseApiKey(spec: string): ApiKey {
+  const [name, scope, ...secret] = spec.split(":");
+  return { name: name!, scope: scope as ApiScope, secret: secret.join(":") };
 }

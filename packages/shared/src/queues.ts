@@ -127,7 +127,13 @@ export interface QueueHandle<K extends QueueKey> {
   jobs(states: JobType[], start?: number, end?: number): Promise<Array<QueuedJob<K>>>;
   /** Removes the queue's waiting and delayed jobs, and its schedules (the demo, before a run). */
   drain(): Promise<void>;
+  /** Moves a failed job back to waiting with its attempts reset; false when no such failed job is kept. */
+  retryFailed(jobId: string): Promise<boolean>;
+  /** Worker connections consuming this queue, as Redis sees them: idle time is their heartbeat age. */
+  workers(): Promise<QueueWorker[]>;
 }
+
+export interface QueueWorker { name: string; addr: string; ageSeconds: number; idleSeconds: number }
 
 export type Queues = { readonly [K in QueueKey]: QueueHandle<K> } & {
   /** The queues' names under their prefix, for the queue board and status. */
@@ -168,6 +174,18 @@ function handleFor<K extends QueueKey>(key: K, queue: Queue): QueueHandle<K> {
       for (const id of await this.scheduleIds()) await queue.removeJobScheduler(id);
       await queue.drain(true);
     },
+    async retryFailed(jobId) {
+      const job = await queue.getJob(jobId);
+      if (!job || !(await job.isFailed())) return false;
+      await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+      return true;
+    },
+    async workers() {
+      // CLIENT LIST fields arrive as strings; BullMQ names each worker connection after its queue.
+      return (await queue.getWorkers()).map((w) => ({
+        name: String(w.name ?? ""), addr: String(w.addr ?? ""), ageSeconds: Number(w.age ?? 0), idleSeconds: Number(w.idle ?? 0),
+      }));
+    },
   };
 }
 
@@ -189,4 +207,13 @@ export function openQueues(connection: ConnectionOptions, prefix: string, settin
       await Promise.all(raw.map((q) => q.close()));
     },
   };
+}
+
+/**
+ * Raw BullMQ queues for the operators' queue board (Bull Board needs Queue objects to show and
+ * retry jobs) and for nothing else: every producer goes through `openQueues`' validated handles.
+ */
+export function openQueuesForBoard(connection: ConnectionOptions, prefix: string): { queues: Queue[]; close(): Promise<void> } {
+  const queues = QUEUE_KEYS.map((key) => new Queue(queueCatalog[key].name, { connection, prefix }));
+  return { queues, close: async () => { await Promise.all(queues.map((q) => q.close())); } };
 }

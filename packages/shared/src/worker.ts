@@ -35,6 +35,26 @@ export async function listDeadLetters(redis: RedisClient, prefix: string, limit 
   return (await redis.lrange(deadLetterKey(prefix), 0, limit - 1)).map((s) => JSON.parse(s) as DeadLetter);
 }
 
+export const countDeadLetters = (redis: RedisClient, prefix: string): Promise<number> => redis.llen(deadLetterKey(prefix));
+
+/** Removes the dead letters `pick` selects (after a replay) and returns them, newest first. */
+export async function takeDeadLetters(redis: RedisClient, prefix: string, pick: (letter: DeadLetter) => boolean): Promise<DeadLetter[]> {
+  const taken: DeadLetter[] = [];
+  for (const raw of await redis.lrange(deadLetterKey(prefix), 0, -1)) {
+    const letter = JSON.parse(raw) as DeadLetter;
+    if (!pick(letter)) continue;
+    // LREM by the exact stored string: a letter written meanwhile is untouched.
+    await redis.lrem(deadLetterKey(prefix), 1, raw);
+    taken.push(letter);
+  }
+  return taken;
+}
+
+/** Puts letters back (oldest end), e.g. those a replay refused. */
+export async function restoreDeadLetters(redis: RedisClient, prefix: string, letters: DeadLetter[]): Promise<void> {
+  if (letters.length) await redis.rpush(deadLetterKey(prefix), ...letters.map((l) => JSON.stringify(l)));
+}
+
 export interface StepContext {
   log: Logger;
   jobId: string;

@@ -28,6 +28,8 @@ export interface ArticleStore {
   findNearDuplicates(contentHash: string, maxBits: number): Promise<Array<{ id: string; indexedAt: string }>>;
   search(query: SearchQuery): Promise<SearchResult>;
   count(): Promise<number>;
+  /** When the most recent write happened (status pages), null for an empty store. */
+  lastIndexedAt(): Promise<string | null>;
   /** Every stored article in id order, a page at a time, for reindexing. */
   scan(afterId: string | null, pageSize: number): Promise<StoredArticle[]>;
   /** Makes writes so far visible to search (no-op where they already are). */

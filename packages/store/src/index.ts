@@ -12,3 +12,4 @@ export * from "./elasticsearch/client.js";
 export * from "./elasticsearch/article-store.js";
 export * from "./elasticsearch/subscription-store.js";
 export * from "./open-stores.js";
+export * from "./search/search-params.js";

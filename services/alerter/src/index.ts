@@ -12,3 +12,4 @@ export * from "./sweep-digests.js";
 export * from "./stage.js";
 export * from "./main.js";
 export * from "./delivery-ids.js";
+export * from "./unsubscribe-link.js";

@@ -7,3 +7,4 @@ export * from "./schedules.js";
 export * from "./stage.js";
 export * from "./main.js";
 export * from "./feed/parse-feed.js";
+export * from "./feed-admin.js";

@@ -91,6 +91,7 @@ export async function demo(argv: string[]): Promise<void> {
       formatSearchResult({ text: DEMO_QUERY }, result, { color: useColor(config) }),
       "",
       `Try: npx regradar search "火币" --json   or   npx regradar search bitcoin --jurisdiction CN --action ban`,
+      `Open the web app: REGRADAR_API_PUBLIC_READ=true npx regradar api   then http://${config.api.host}:${config.api.port}/`,
       "",
     ].join("\n"));
   });

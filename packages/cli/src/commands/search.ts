@@ -1,32 +1,9 @@
 import { parseArgs } from "node:util";
-import { ACTIONS, loadConfig } from "@regradar/shared";
-import { openStores, type RankExplanation, type SearchQuery, type SearchResult } from "@regradar/store";
+import { loadConfig } from "@regradar/shared";
+import { openStores, searchQueryFromParams, SearchParamsError, type RankExplanation, type SearchQuery, type SearchResult } from "@regradar/store";
 import { CliError, printJson, useColor } from "../cli-error.js";
 
-/** "30d", "12h", "2w" or an ISO date, as an ISO timestamp. */
-export function parseSince(value: string, now: Date): string {
-  const rel = /^(\d+)\s*([hdwmy])$/i.exec(value.trim());
-  if (rel) {
-    const n = Number(rel[1]);
-    const hours = { h: 1, d: 24, w: 24 * 7, m: 24 * 30, y: 24 * 365 }[rel[2]!.toLowerCase() as "h"]!;
-    return new Date(now.getTime() - n * hours * 3_600_000).toISOString();
-  }
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new CliError(`--since/--until: expected a date or a duration like 30d, got ${JSON.stringify(value)}`);
-  return new Date(t).toISOString();
-}
-
-/**
- * The filter values a search accepts, in the same forms (and with the same messages) as a
- * subscription's filters: a typo is an error that shows the expected form, not an empty result.
- */
-function checkFilters(values: { jurisdiction?: string[]; action?: string[]; lang?: string[] }): void {
-  const bad = (flag: string, got: string, expected: string) => new CliError(`--${flag}: ${expected}, got ${JSON.stringify(got)}`);
-  for (const j of values.jurisdiction ?? []) if (!/^[A-Za-z]{2}$/.test(j.trim())) throw bad("jurisdiction", j, "must be a 2-letter code such as CN or US");
-  for (const a of values.action ?? []) if (!(ACTIONS as readonly string[]).includes(a)) throw bad("action", a, `must be one of ${ACTIONS.join(", ")}`);
-  for (const l of values.lang ?? []) if (!/^[a-z]{2,3}(-[a-z0-9]+)?$/i.test(l.trim())) throw bad("lang", l, "must be a language code such as en or zh");
-}
-
+/** The CLI's door to the one search: flags become the same parameters the HTTP API takes. */
 export function searchQueryFromArgs(argv: string[], now = new Date()): { query: SearchQuery; json: boolean } {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
@@ -39,24 +16,13 @@ export function searchQueryFromArgs(argv: string[], now = new Date()): { query: 
       collapse: { type: "boolean" }, explain: { type: "boolean" }, json: { type: "boolean" },
     },
   });
-  const int = (v: string | undefined, name: string, max: number) => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n > max) throw new CliError(`--${name}: expected an integer 0..${max}, got ${JSON.stringify(v)}`);
-    return n;
-  };
-  checkFilters(values);
-  if (values.sort && values.sort !== "relevance" && values.sort !== "date") throw new CliError(`--sort: relevance or date, got ${JSON.stringify(values.sort)}`);
-  const query: SearchQuery = {
-    text: positionals.join(" ") || undefined,
-    jurisdictions: values.jurisdiction?.map((j) => j.trim().toUpperCase()),
-    actions: values.action, entities: values.entity, authorities: values.authority, sources: values.source, langs: values.lang,
-    relevant: values.relevant, since: values.since ? parseSince(values.since, now) : undefined,
-    until: values.until ? parseSince(values.until, now) : undefined,
-    sort: values.sort as SearchQuery["sort"], limit: int(values.limit, "limit", 1000), offset: int(values.offset, "offset", 100_000),
-    collapseDuplicates: values.collapse, explain: values.explain,
-  };
-  return { query, json: Boolean(values.json) };
+  const { limit, json, ...rest } = values;
+  try {
+    return { query: searchQueryFromParams({ ...rest, q: positionals.join(" ") || undefined, size: limit }, now), json: Boolean(json) };
+  } catch (err) {
+    if (err instanceof SearchParamsError) throw new CliError(err.message.replace(/\bsize\b/, "limit").replace(/(^|; )(\w+):/g, "$1--$2:"));
+    throw err;
+  }
 }
 
 /** A highlight fragment as terminal text: matches in bold when `color`, else as they are. */

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { checkUrlHost, createAddressGuard, loadConfig, openHttpClient, type Config } from "@regradar/shared";
 import {
-  createSubscription, listSubscriptions, openChannels, removeSubscription, SubscriptionValidationError, testSubscription,
+  createSubscription, linkSecretOf, listSubscriptions, openChannels, removeSubscription, SubscriptionValidationError, testSubscription,
   type SubscriptionsContext, type SubscriptionSummary,
 } from "@regradar/alerter";
 import { openStores } from "@regradar/store";
@@ -128,7 +128,7 @@ export async function subscriptions(argv: string[]): Promise<void> {
       const id = idArg();
       const outcome = await withSubscriptions(async (ctx, config) => {
         const http = openHttpClient(config);
-        const channels = openChannels(config, http);
+        const channels = openChannels(config, http, await linkSecretOf(ctx.redis, ctx.prefix, config.alerts.linkSecret));
         try {
           return await testSubscription({ ...ctx, send: channels.send }, id);
         } finally {

@@ -237,6 +237,13 @@ export class ElasticsearchArticleStore implements ArticleStore {
     return (await this.client.count({ index: this.alias })).count;
   }
 
+  async lastIndexedAt(): Promise<string | null> {
+    await this.refreshIfStale();
+    const res = await this.client.search({ index: this.alias, size: 0, aggs: { last: { max: { field: "indexedAt" } } } });
+    const last = (res.aggregations?.last as { value_as_string?: string } | undefined)?.value_as_string;
+    return last ?? null;
+  }
+
   async scan(afterId: string | null, pageSize: number): Promise<StoredArticle[]> {
     await this.refreshIfStale();
     const res = await this.client.search<StoredArticle>({

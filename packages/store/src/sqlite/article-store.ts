@@ -184,6 +184,10 @@ export class SqliteArticleStore implements ArticleStore {
     return (this.db.prepare("SELECT count(*) AS n FROM articles").get() as { n: number }).n;
   }
 
+  async lastIndexedAt(): Promise<string | null> {
+    return (this.db.prepare("SELECT max(indexed_at) AS t FROM articles").get() as { t: string | null }).t;
+  }
+
   async scan(afterId: string | null, pageSize: number): Promise<StoredArticle[]> {
     const rows = this.db.prepare<[string, number], { doc: string }>("SELECT doc FROM articles WHERE id > ? ORDER BY id LIMIT ?").all(afterId ?? "", pageSize);
     return rows.map((r) => JSON.parse(r.doc) as StoredArticle);

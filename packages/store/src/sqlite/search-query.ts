@@ -27,30 +27,33 @@ export function matchedSql(plan: QueryPlan, query: SearchQuery, now: number): Ma
   const params: unknown[] = [];
   const joins: string[] = [];
   const where: string[] = [];
-  let ctes = "";
+  // Each FTS5 MATCH runs once, as a MATERIALIZED CTE: as a joined subquery SQLite re-ran it per article.
+  const ctes: string[] = [];
+  const cteParams: unknown[] = [];
   const tokens = [...new Set([...plan.words, ...plan.required.flatMap(alternativesOf)].flatMap((c) => c.terms))];
   let textScore = "0";
   let proximity = "0";
   let concepts = "0";
   const anyMatch: string[] = [];
   if (tokens.length) {
-    joins.push(`LEFT JOIN (SELECT rowid, bm25(articles_fts, ${RANKING.TITLE_WEIGHT}, 1.0) AS r FROM articles_fts WHERE articles_fts MATCH ?) tx ON tx.rowid = a.rid`);
-    params.push(tokens.map((t) => quote([t])).join(" OR "));
+    ctes.push(`tx AS MATERIALIZED (SELECT rowid, bm25(articles_fts, ${RANKING.TITLE_WEIGHT}, 1.0) AS r FROM articles_fts WHERE articles_fts MATCH ?)`);
+    cteParams.push(tokens.map((t) => quote([t])).join(" OR "));
+    joins.push("LEFT JOIN tx ON tx.rowid = a.rid");
     textScore = "coalesce(-tx.r, 0)";
     if (plan.words.length) anyMatch.push("tx.rowid IS NOT NULL");
   }
   if (plan.runs.length) {
-    joins.push(`LEFT JOIN (SELECT rowid, bm25(articles_fts, ${RANKING.TITLE_WEIGHT}, 1.0) AS r FROM articles_fts WHERE articles_fts MATCH ?) px ON px.rowid = a.rid`);
-    params.push(plan.runs.map((r) => r.words.length === 1 ? quote(r.words[0]!) : `NEAR(${r.words.map(quote).join(" ")}, ${r.slop})`).join(" OR "));
+    ctes.push(`px AS MATERIALIZED (SELECT rowid, bm25(articles_fts, ${RANKING.TITLE_WEIGHT}, 1.0) AS r FROM articles_fts WHERE articles_fts MATCH ?)`);
+    cteParams.push(plan.runs.map((r) => r.words.length === 1 ? quote(r.words[0]!) : `NEAR(${r.words.map(quote).join(" ")}, ${r.slop})`).join(" OR "));
+    joins.push("LEFT JOIN px ON px.rowid = a.rid");
     proximity = `${RANKING.PROXIMITY_WEIGHT} * coalesce(-px.r, 0)`;
   }
   if (plan.concepts.length) {
-    ctes = `WITH qc(field, value, bonus) AS (VALUES ${plan.concepts.map(() => "(?, ?, ?)").join(", ")}) `;
-    const values = plan.concepts.flatMap((c) => [c.field, c.value, RANKING.CONCEPT_BONUS[c.field]]);
+    ctes.push(`qc(field, value, bonus) AS (VALUES ${plan.concepts.map(() => "(?, ?, ?)").join(", ")})`);
+    cteParams.push(...plan.concepts.flatMap((c) => [c.field, c.value, RANKING.CONCEPT_BONUS[c.field]]));
     joins.push("LEFT JOIN (SELECT x.rid, total(qc.bonus) AS bonus FROM facets x JOIN qc ON qc.field = x.field AND qc.value = x.value GROUP BY x.rid) cx ON cx.rid = a.rid");
     concepts = "coalesce(cx.bonus, 0)";
     anyMatch.push("cx.rid IS NOT NULL");
-    params.unshift(...values);
   }
   if (anyMatch.length) where.push(`(${anyMatch.join(" OR ")})`);
   if (plan.required.length) {
@@ -73,8 +76,8 @@ export function matchedSql(plan: QueryPlan, query: SearchQuery, now: number): Ma
   if (query.until) { where.push("a.published_at <= ?"); params.push(new Date(query.until).toISOString()); }
   if (query.collapseDuplicates) where.push("a.duplicate_of IS NULL");
   const rank = plan.positive ? `${textScore} + ${proximity} + ${concepts} + ${RANKING.RELEVANCE_WEIGHT} * a.score + regradar_recency(a.published_at, ${now})` : "0";
-  const sql = `${ctes}INSERT INTO temp.matched (rid, rank, text_score, proximity, published_at)
+  const sql = `${ctes.length ? `WITH ${ctes.join(", ")} ` : ""}INSERT INTO temp.matched (rid, rank, text_score, proximity, published_at)
     SELECT a.rid, ${rank}, ${textScore}, ${proximity}, a.published_at FROM articles a ${joins.join(" ")}
     ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`;
-  return { sql, params };
+  return { sql, params: [...cteParams, ...params] };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import type { AlertMessage } from "../alert-message.js";
 import { renderEmail } from "./email.js";
+import { unsubscribeToken, verifyUnsubscribeToken } from "../unsubscribe-link.js";
 import { slackPayload } from "./slack.js";
 import { telegramText } from "./telegram.js";
 import { signWebhook, verifyWebhookSignature, webhookBody, webhookHeaders } from "./webhook.js";
@@ -49,13 +50,16 @@ describe("webhook signature (contract 6)", () => {
 
 describe("rendering escapes every field", () => {
   test("email HTML escapes, text is plain, both link the unsubscribe URL", () => {
-    const mail = renderEmail(message, "https://regradar.example.org/");
+    const mail = renderEmail(message, "https://regradar.example.org/", "a-link-secret-of-some-length");
     expect(mail.html).not.toContain("<script>");
     expect(mail.html).toContain("&lt;script&gt;alert(1)&lt;/script&gt; Huobi halts");
     expect(mail.html).toContain("China &lt;exchanges&gt; &amp; &quot;friends&quot;");
     expect(mail.html).toContain('href="https://news.example.com/a?x=1&amp;y=2"');
     expect(mail.html).toContain("Exchanges &lt;b&gt;must&lt;/b&gt; stop &amp; close");
-    expect(mail.unsubscribeUrl).toBe("https://regradar.example.org/unsubscribe/sub-1");
+    expect(mail.unsubscribeUrl).toBe(`https://regradar.example.org/unsubscribe/${unsubscribeToken("sub-1", "a-link-secret-of-some-length")}`);
+    expect(verifyUnsubscribeToken(mail.unsubscribeUrl.split("/").pop()!, "a-link-secret-of-some-length")).toBe("sub-1");
+    expect(verifyUnsubscribeToken("sub-1", "a-link-secret-of-some-length")).toBeNull();
+    expect(verifyUnsubscribeToken(unsubscribeToken("sub-1", "another-secret-entirely"), "a-link-secret-of-some-length")).toBeNull();
     expect(mail.text).toContain("<script>alert(1)</script> Huobi halts");
     expect(mail.subject).toBe("[RegRadar] <script>alert(1)</script> Huobi halts");
   });

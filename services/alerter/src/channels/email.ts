@@ -1,13 +1,15 @@
 import nodemailer, { type Transporter } from "nodemailer";
 import { escapeHtml, renderText, subjectOf, tagsOf, type AlertMessage } from "../alert-message.js";
+import { unsubscribeUrl as signedUnsubscribeUrl } from "../unsubscribe-link.js";
 import { DeliveryFailure } from "./delivery-failure.js";
 
-export interface EmailConfig { smtpUrl: string | undefined; from: string; publicUrl: string }
+/** linkSecret signs the unsubscribe link, which the API's `/unsubscribe/:token` checks. */
+export interface EmailConfig { smtpUrl: string | undefined; from: string; publicUrl: string; linkSecret: string }
 
 export interface RenderedEmail { subject: string; text: string; html: string; unsubscribeUrl: string }
 
-export function renderEmail(m: AlertMessage, publicUrl: string): RenderedEmail {
-  const unsubscribeUrl = `${publicUrl.replace(/\/+$/, "")}/unsubscribe/${encodeURIComponent(m.subscription.id)}`;
+export function renderEmail(m: AlertMessage, publicUrl: string, linkSecret: string): RenderedEmail {
+  const unsubscribeUrl = signedUnsubscribeUrl(publicUrl, m.subscription.id, linkSecret);
   const items = m.articles.map((a) => {
     const tags = tagsOf(a);
     return `<li style="margin-bottom:1em"><a href="${escapeHtml(a.url)}"><strong>${escapeHtml(a.title ?? a.url)}</strong></a>` +
@@ -46,7 +48,7 @@ export function createEmailSender(cfg: EmailConfig): EmailSender {
     async send(to, m) {
       if (!cfg.smtpUrl) throw new DeliveryFailure("email: SMTP_URL is not configured", true);
       transport ??= nodemailer.createTransport(cfg.smtpUrl);
-      const mail = renderEmail(m, cfg.publicUrl);
+      const mail = renderEmail(m, cfg.publicUrl, cfg.linkSecret);
       try {
         await transport.sendMail({
           from: cfg.from, to, subject: mail.subject, text: mail.text, html: mail.html,

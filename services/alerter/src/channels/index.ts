@@ -28,8 +28,8 @@ export function createChannels(deps: { http: HttpClient; email: EmailSender; tel
 }
 
 /** Every channel as configured: the composition roots' one way to build them (the alerter, `subscriptions test`, the API). */
-export function openChannels(config: Config, http: HttpClient): { send: SendAlert; close(): void } {
+export function openChannels(config: Config, http: HttpClient, linkSecret: string): { send: SendAlert; close(): void } {
   const a = config.alerts;
-  const email = createEmailSender({ smtpUrl: a.smtpUrl, from: a.smtpFrom, publicUrl: a.publicUrl });
+  const email = createEmailSender({ smtpUrl: a.smtpUrl, from: a.smtpFrom, publicUrl: a.publicUrl, linkSecret });
   return { send: createChannels({ http, email, telegram: { apiBase: a.telegramApiBase, botToken: a.telegramBotToken } }), close: () => email.close() };
 }
