@@ -87,7 +87,7 @@ export async function importOpml(ctx: FeedAdminContext, xml: string): Promise<{ 
     outlines = parseOpml(xml);
   } catch (err) {
     // Not OPML is bad input from the caller, not a broken registry.
-    if (err instanceof FeedRegistryError) throw new FeedAdminError(err.message);
+    if (err instanceof FeedRegistryError) throw new FeedAdminError(err.message, "invalid");
     throw err;
   }
   for (const o of outlines) {
