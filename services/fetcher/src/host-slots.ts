@@ -13,6 +13,11 @@ export interface HostSlots {
 // Longer than any request may take (the HTTP client's total timeout), so a crashed holder frees it.
 const LEASE_MS = 90_000;
 
+// Takes the slot, or says who holds it (a request's token, or "cooldown") and for how long.
+const ACQUIRE = `
+if redis.call("set", KEYS[1], ARGV[1], "PX", ARGV[2], "NX") then return {1} end
+return {0, redis.call("get", KEYS[1]) or "", redis.call("pttl", KEYS[1])}`;
+
 const RELEASE = `
 if redis.call("get", KEYS[1]) == ARGV[1] then
   if tonumber(ARGV[2]) > 0 then return redis.call("set", KEYS[1], "cooldown", "PX", ARGV[2]) end
@@ -25,11 +30,10 @@ export function redisHostSlots(redis: Redis, prefix: string, minDelayMs: number)
     async acquire(host) {
       const key = `${prefix}:host:${host.toLowerCase()}`;
       const token = randomUUID();
-      const ok = await redis.set(key, token, "PX", LEASE_MS, "NX");
-      if (!ok) {
-        const [holder, ttl] = await Promise.all([redis.get(key), redis.pttl(key)]);
+      const [acquired, holder, ttl] = await redis.eval(ACQUIRE, 1, key, token, String(LEASE_MS)) as [number, string?, number?];
+      if (!acquired) {
         // A cooldown ends at a known time; a request in flight usually ends within a second or so.
-        const wait = holder === "cooldown" && ttl > 0 ? ttl : 250 + Math.random() * 500;
+        const wait = holder === "cooldown" && ttl! > 0 ? ttl! : 250 + Math.random() * 500;
         return { acquired: false, retryInMs: Math.round(Math.max(50, wait)) };
       }
       return {

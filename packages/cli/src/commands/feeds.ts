@@ -16,8 +16,7 @@ async function ifRedisReachable<T>(config: Config, fn: (ctx: RedisContext) => Pr
 
 async function resync(config: Config, feeds: FeedSpec[]): Promise<boolean> {
   const done = await ifRedisReachable(config, async ({ redis, queues }) => {
-    const state = redisFeedStateStore(redis, config.queuePrefix);
-    await syncSchedules(queues.feeds, feeds, async (f) => (await state.get(f.id)).intervalSeconds ?? f.interval);
+    await syncSchedules(queues.feeds, redisFeedStateStore(redis, config.queuePrefix), feeds);
     return true;
   });
   return done === true;
@@ -44,7 +43,8 @@ export async function feeds(argv: string[]): Promise<void> {
         const h = r.health;
         const status = !h ? "health unknown (Redis not reachable)"
           : h.lastError && (!h.lastSuccessAt || h.lastErrorAt! > h.lastSuccessAt) ? `FAILING x${h.consecutiveFailures}: ${h.lastError}`
-          : h.lastSuccessAt ? `ok, last success ${h.lastSuccessAt}, ${h.itemsSeen} items, every ${h.intervalSeconds}s` : "never polled";
+          : h.lastSuccessAt ? `ok, last success ${h.lastSuccessAt}, ${h.itemsSeen} items, every ${h.intervalSeconds}s`
+          : h.pollStartedAt ? `first poll in progress since ${h.pollStartedAt}` : "never polled";
         process.stdout.write(`${r.id}\t${r.url}\t${r.tags.join(",")}\t${status}\n`);
       }
       return;
