@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // bench-fetch.mjs — the fetcher under load, on the compiled code.
 //
-//   npm run bench:fetch -- [--feeds=10000] [--interval=40] [--seconds=60] [--concurrency=64] [--host-delay-ms=50]
+//   npm run bench:fetch -- [--feeds=10000] [--interval=40] [--seconds=60] [--concurrency=64] [--host-delay-ms=20]
 //
 // Three processes, so each is measured alone: a local feed farm (scripts/lib/feed-farm.mjs) serving
 // N feeds under N host names (20% of the feeds on 5 shared hosts), the fetcher (its real composition
@@ -11,8 +11,8 @@
 // sizes from 5 to 500 items. Every feed's interval is `--interval` (adaptive polling pinned, so the
 // load is known: N / interval polls per second).
 //
-// Phases: warm-up (every feed's first poll: a 200, a parse, its items enqueued), then a window of
-// `--seconds` measured: polls per second, schedule lateness (a scheduled poll's start minus its due
+// Phases: warm-up (every feed's first poll: a 200, a parse, its items enqueued), one interval to
+// settle, then a window of `--seconds` measured: polls per second, schedule lateness (a scheduled poll's start minus its due
 // time) p50/p95/p99/max and per feed, the fetcher's RSS every 5 s over the whole run, and politeness
 // judged from the farm's side (a request to a host while another is in flight, or sooner than the
 // host delay after the last one ended, is a violation; any violation fails the run).
@@ -22,6 +22,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
 import { resolveToFarm, startFeedFarm } from "./lib/feed-farm.mjs";
 
 const self = fileURLToPath(import.meta.url);
@@ -34,7 +35,7 @@ const FEEDS = opt("feeds", 10_000);
 const INTERVAL_S = opt("interval", 40);
 const WINDOW_S = opt("seconds", 60);
 const CONCURRENCY = opt("concurrency", 64);
-const HOST_DELAY_MS = opt("host-delay-ms", 50);
+const HOST_DELAY_MS = opt("host-delay-ms", 20);
 const SHARED_HOSTS = 5;
 
 const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
@@ -98,7 +99,8 @@ async function fetcherRole() {
     if (job.data.dueAt !== undefined && job.processedOn) pending.lateness.push([job.data.feedId, job.processedOn - job.data.dueAt]);
   });
   const report = setInterval(() => {
-    process.send({ type: "report", at: Date.now(), ...pending, rss: process.memoryUsage().rss });
+    const cpu = process.cpuUsage();
+    process.send({ type: "report", at: Date.now(), ...pending, rss: process.memoryUsage().rss, cpuMs: (cpu.user + cpu.system) / 1000 });
     pending = { polls: 0, statuses: {}, lateness: [], firstPolls: 0 };
   }, 1_000);
   process.on("message", async (m) => {
@@ -106,6 +108,7 @@ async function fetcherRole() {
     clearInterval(report);
     await stage.close();
     process.send({ type: "stopped" });
+    process.exit(0);
   });
 }
 
@@ -130,7 +133,8 @@ async function main() {
   const redis = await startRedisServer({ port: await freePort(), dir: path.join(dir, "redis"), appendOnly: false });
   const children = [];
   const spawnRole = (role, env = {}) => {
-    const child = fork(self, [...process.argv.slice(2), `--role=${role}`], { env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const execArgv = role === "fetcher" && process.env.BENCH_FETCHER_NODE_ARGS ? process.env.BENCH_FETCHER_NODE_ARGS.split(" ") : [];
+    const child = fork(self, [...process.argv.slice(2), `--role=${role}`], { env: { ...process.env, ...env }, execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
     children.push(child);
     return child;
   };
@@ -142,6 +146,7 @@ async function main() {
     const feedsFile = path.join(dir, "feeds.yaml");
     await saveFeeds(feedsFile, feeds.map((f, i) => ({ id: f.id, url: urls[i], interval: INTERVAL_S, tags: [] })));
 
+    const probe = new Redis(redis.url);
     const started = Date.now();
     const fetcher = spawnRole("fetcher", {
       REDIS_URL: redis.url, REGRADAR_FEEDS: feedsFile, REGRADAR_DATA_DIR: dir, REGRADAR_QUEUE_PREFIX: "bench", REGRADAR_LOG_LEVEL: "error",
@@ -160,11 +165,15 @@ async function main() {
       if (Date.now() - started > 30 * 60_000) throw new Error("warm-up did not finish within 30 minutes");
     }
     const warmedAt = Date.now();
-    const warm = reports.length;
     console.log(`  warm-up: all ${FEEDS} first polls (200 + parse + enqueue) in ${((warmedAt - started) / 1000).toFixed(1)} s: ${(FEEDS / ((warmedAt - started) / 1000)).toFixed(0)} polls/s`);
-
+    // One interval to settle: the polls due now are spread as the warm-up's first polls were.
+    await sleep(INTERVAL_S * 1000);
+    const redisCpu = async () => { const info = await probe.info("cpu"); return 1000 * ["used_cpu_user", "used_cpu_sys"].reduce((a, k) => a + Number(info.match(new RegExp(`${k}:([\\d.]+)`))[1]), 0); };
+    const first = reports.length;
+    const redisCpuBefore = await redisCpu();
     await sleep(WINDOW_S * 1000);
-    const window = reports.slice(warm);
+    const redisCpuMs = (await redisCpu()) - redisCpuBefore;
+    const window = reports.slice(first);
     farm.send({ type: "stats" });
     const { totals } = await nextMessage(farm, "stats");
     fetcher.send({ type: "stop" });
@@ -176,6 +185,10 @@ async function main() {
     for (const r of window) for (const [k, v] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
     const late = window.flatMap((r) => r.lateness);
     const sorted = sortNum(late.map(([, ms]) => ms));
+    const onShared = (id) => Number(id.slice(1)) % 5 === 0;
+    const sharedLate = sortNum(late.filter(([id]) => onShared(id)).map(([, ms]) => ms));
+    const ownLate = sortNum(late.filter(([id]) => !onShared(id)).map(([, ms]) => ms));
+    const fetcherCpuMs = window.at(-1).cpuMs - reports[first - 1].cpuMs;
     const perFeedMax = new Map();
     for (const [id, ms] of late) perFeedMax.set(id, Math.max(ms, perFeedMax.get(id) ?? -Infinity));
     const feedMax = sortNum([...perFeedMax.values()]);
@@ -183,12 +196,16 @@ async function main() {
 
     console.log(`  window: ${seconds.toFixed(0)} s, ${polls} polls = ${(polls / seconds).toFixed(0)} polls/s (${Object.entries(statuses).map(([k, v]) => `${k} ${(100 * v / polls).toFixed(1)}%`).join(", ")})`);
     console.log(`  lateness of scheduled polls (${sorted.length}): p50 ${pct(sorted, 50).toFixed(0)} ms, p95 ${pct(sorted, 95).toFixed(0)} ms, p99 ${pct(sorted, 99).toFixed(0)} ms, max ${sorted.at(-1)?.toFixed(0)} ms`);
+    console.log(`    on their own host: p50 ${pct(ownLate, 50).toFixed(0)} ms, p95 ${pct(ownLate, 95).toFixed(0)} ms; on the ${SHARED_HOSTS} shared hosts (${FEEDS / 5 / SHARED_HOSTS} feeds each): p50 ${pct(sharedLate, 50).toFixed(0)} ms, p95 ${pct(sharedLate, 95).toFixed(0)} ms`);
     console.log(`  lateness per feed (worst poll of each of ${feedMax.length} feeds): p50 ${pct(feedMax, 50).toFixed(0)} ms, p95 ${pct(feedMax, 95).toFixed(0)} ms`);
+    console.log(`  CPU per poll: fetcher ${(fetcherCpuMs / polls).toFixed(2)} ms, redis-server ${(redisCpuMs / polls).toFixed(2)} ms`);
     console.log(`  fetcher RSS every 5 s (MB): ${rss.join(" ")}; max ${Math.max(...rss)}`);
     console.log(`  farm: ${totals.requests} requests (304 ${totals.notModified}, 200 ${totals.ok}, failed ${totals.failed}); politeness violations: ${totals.overlaps} overlapping, ${totals.tooSoon} sooner than ${HOST_DELAY_MS} ms`);
     console.log(`  load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
     if (totals.overlaps + totals.tooSoon > 0) process.exitCode = 1;
+    probe.disconnect();
   } finally {
+    await sleep(1_000);
     for (const c of children) c.kill("SIGKILL");
     await redis.stop();
     await rm(dir, { recursive: true, force: true });

@@ -156,7 +156,11 @@ function parseState(flat: string[]): FeedState {
 export function redisFeedStateStore(redis: Redis, prefix: string): FeedStateStore {
   const stateKey = (id: string) => `${prefix}:feed:${id}:state`;
   const seenKey = (id: string) => `${prefix}:feed:${id}:seen`;
-  const script = (lua: string, feedId: string, ...args: string[]) => redis.eval(lua, 1, stateKey(feedId), ...args);
+  const scripts = { CLAIM, BEGIN, FINISH, ABANDON, DROP };
+  // Defined on the client, so each call sends the script's SHA (EVALSHA), not its text.
+  for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(`regradarFeed${name}`, { numberOfKeys: 1, lua });
+  const script = (name: keyof typeof scripts, feedId: string, ...args: string[]) =>
+    (redis as unknown as Record<string, (...a: string[]) => Promise<unknown>>)[`regradarFeed${name}`]!(stateKey(feedId), ...args);
   return {
     async get(feedId) {
       return parseState(Object.entries(await redis.hgetall(stateKey(feedId))).flat());
@@ -166,24 +170,24 @@ export function redisFeedStateStore(redis: Redis, prefix: string): FeedStateStor
       if (fields.length) await redis.hset(stateKey(feedId), ...fields);
     },
     async claimSchedule(feedId, specHash, fresh, now, lostAfterMs) {
-      return JSON.parse(await script(CLAIM, feedId, json(specHash), json(fresh), String(now), String(lostAfterMs)) as string) as NextPoll;
+      return JSON.parse(await script("CLAIM", feedId, json(specHash), json(fresh), String(now), String(lostAfterMs)) as string) as NextPoll;
     },
     async beginPoll(feedId, job, now, leaseMs) {
       const lease = { jobId: job.jobId, until: now.getTime() + leaseMs };
-      const [status, ...rest] = await script(BEGIN, feedId, job.jobId, job.scheduled ? "1" : "0", String(now.getTime()), json(lease), json(now.toISOString())) as string[];
+      const [status, ...rest] = await script("BEGIN", feedId, job.jobId, job.scheduled ? "1" : "0", String(now.getTime()), json(lease), json(now.toISOString())) as string[];
       if (status === "stale") return { status };
       if (status === "busy") return { status, retryInMs: Number(rest[0]) };
       return { status: "started", state: parseState(rest) };
     },
     async finishPoll(feedId, jobId, patch, next) {
-      const written = await script(FINISH, feedId, jobId, next ? json(next.poll) : "", next?.replaces ?? "", ...fieldsOf(patch));
+      const written = await script("FINISH", feedId, jobId, next ? json(next.poll) : "", next?.replaces ?? "", ...fieldsOf(patch));
       return written === 1;
     },
     async abandonPoll(feedId, jobId) {
-      await script(ABANDON, feedId, jobId);
+      await script("ABANDON", feedId, jobId);
     },
     async dropSchedule(feedId, jobId) {
-      await script(DROP, feedId, jobId);
+      await script("DROP", feedId, jobId);
     },
     async unseen(feedId, itemKeys) {
       const fresh = new Set<string>();

@@ -26,20 +26,24 @@ end
 return 0`;
 
 export function redisHostSlots(redis: Redis, prefix: string, minDelayMs: number): HostSlots {
+  // Defined on the client, so each call sends the script's SHA (EVALSHA), not its text.
+  redis.defineCommand("regradarHostAcquire", { numberOfKeys: 1, lua: ACQUIRE });
+  redis.defineCommand("regradarHostRelease", { numberOfKeys: 1, lua: RELEASE });
+  const call = redis as unknown as Record<"regradarHostAcquire" | "regradarHostRelease", (...a: string[]) => Promise<unknown>>;
   return {
     async acquire(host) {
       const key = `${prefix}:host:${host.toLowerCase()}`;
       const token = randomUUID();
-      const [acquired, holder, ttl] = await redis.eval(ACQUIRE, 1, key, token, String(LEASE_MS)) as [number, string?, number?];
+      const [acquired, holder, ttl] = await call.regradarHostAcquire(key, token, String(LEASE_MS)) as [number, string?, number?];
       if (!acquired) {
-        // A cooldown ends at a known time; a request in flight usually ends within a second or so.
-        const wait = holder === "cooldown" && ttl! > 0 ? ttl! : 250 + Math.random() * 500;
+        // A cooldown ends at a known time; a request in flight usually ends within a fraction of a second.
+        const wait = holder === "cooldown" && ttl! > 0 ? ttl! : 100 + Math.random() * 200;
         return { acquired: false, retryInMs: Math.round(Math.max(50, wait)) };
       }
       return {
         acquired: true,
         // Released into a cooldown of minDelayMs: the next request to this host waits that long.
-        release: async () => { await redis.eval(RELEASE, 1, key, token, String(minDelayMs)); },
+        release: async () => { await call.regradarHostRelease(key, token, String(minDelayMs)); },
       };
     },
   };

@@ -31,15 +31,21 @@ const RESYNC_MS = 5 * 60_000;
 export const enqueueArticles = (articles: QueueHandle<"articles">, candidates: ArticleCandidate[]) =>
   articles.enqueueMany(candidates.map((c) => ({ name: "extract", data: c, jobId: articleJobId(c.articleId) })));
 
+// Every poll asks for its feed; the file is looked at no more often than this.
+const REGISTRY_CHECK_MS = 1_000;
+
 /** The registry, re-read when the file changes, so `feeds add` needs no restart. */
 function registryReader(file: string) {
-  let cached: { mtimeMs: number; feeds: FeedSpec[]; byId: Map<string, FeedSpec> } | null = null;
-  return async () => {
+  let cached: { mtimeMs: number; feeds: FeedSpec[]; byId: Map<string, FeedSpec>; checkedAt: number } | null = null;
+  return async (fresh = false) => {
+    if (!fresh && cached && Date.now() - cached.checkedAt < REGISTRY_CHECK_MS) return cached;
+    const checkedAt = Date.now();
     const mtimeMs = await stat(file).then((s) => s.mtimeMs, () => -1);
     if (!cached || cached.mtimeMs !== mtimeMs) {
       const feeds = await loadFeeds(file);
-      cached = { mtimeMs, feeds, byId: new Map(feeds.map((f) => [f.id, f])) };
+      cached = { mtimeMs, feeds, byId: new Map(feeds.map((f) => [f.id, f])), checkedAt };
     }
+    cached.checkedAt = checkedAt;
     return cached;
   };
 }
@@ -51,7 +57,7 @@ export function createFetcherStage(p: FetcherPorts): Stage {
   let resync: NodeJS.Timeout | undefined;
 
   const syncFromRegistry = async () => {
-    const r = await syncSchedules(p.queues.feeds, p.state, (await registry()).feeds);
+    const r = await syncSchedules(p.queues.feeds, p.state, (await registry(true)).feeds);
     p.log.info({ ...r, feedsFile: p.feedsFile }, "feed schedules synced");
   };
   const syncOrLog = () => syncFromRegistry().catch((err: unknown) => p.log.error({ err, feedsFile: p.feedsFile }, "feed schedules not synced"));
