@@ -200,7 +200,7 @@ async function main() {
     console.log(`  lateness per feed (worst poll of each of ${feedMax.length} feeds): p50 ${pct(feedMax, 50).toFixed(0)} ms, p95 ${pct(feedMax, 95).toFixed(0)} ms`);
     console.log(`  CPU per poll: fetcher ${(fetcherCpuMs / polls).toFixed(2)} ms, redis-server ${(redisCpuMs / polls).toFixed(2)} ms`);
     console.log(`  fetcher RSS every 5 s (MB): ${rss.join(" ")}; max ${Math.max(...rss)}`);
-    console.log(`  farm: ${totals.requests} requests (304 ${totals.notModified}, 200 ${totals.ok}, failed ${totals.failed}); politeness violations: ${totals.overlaps} overlapping, ${totals.tooSoon} sooner than ${HOST_DELAY_MS} ms`);
+    console.log(`  farm: ${totals.requests} requests (304 ${totals.notModified}, 200 ${totals.ok}, failed ${totals.failed}); politeness violations: ${totals.overlaps} overlapping, ${totals.tooSoon} sooner than ${HOST_DELAY_MS} ms; mean time to serve ${(totals.servedMs / totals.requests).toFixed(1)} ms`);
     console.log(`  load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
     if (totals.overlaps + totals.tooSoon > 0) process.exitCode = 1;
     probe.disconnect();

@@ -30,7 +30,7 @@ export async function startFeedFarm({ minDelayMs = 0, keepLog = true } = {}) {
   const hosts = new Map();
   const log = [];
   const started = Date.now();
-  const totals = { requests: 0, notModified: 0, ok: 0, failed: 0, overlaps: 0, tooSoon: 0 };
+  const totals = { requests: 0, notModified: 0, ok: 0, failed: 0, overlaps: 0, tooSoon: 0, servedMs: 0 };
 
   const versionOf = (feed, now) => (feed.kind === "growing" ? Math.floor((now - started) / (feed.growEveryMs ?? 60_000)) : 0);
   const bodyOf = (feed, version) => {
@@ -63,6 +63,7 @@ export async function startFeedFarm({ minDelayMs = 0, keepLog = true } = {}) {
       const end = Date.now();
       host.inFlight--;
       host.lastEnd = end;
+      totals.servedMs += end - start;
       const status = res.headersSent ? res.statusCode : 0;
       if (status === 304) totals.notModified++;
       else if (status === 200) totals.ok++;

@@ -2,7 +2,7 @@ import {
   articleIdFor, canonicalUrl, isHttpFetchError, parseRetryAfter, sha256Hex,
   type ArticleCandidate, type HttpClient,
 } from "@regradar/shared";
-import { FeedParseError, parseFeed, type ParsedFeedItem } from "./feed/parse-feed.js";
+import { FeedParseError, type ParsedFeed, type ParsedFeedItem, type ParseFeedOptions } from "./feed/parse-feed.js";
 import type { FeedSpec } from "./feed-registry.js";
 import type { FeedState, FeedStateStore } from "./feed-state.js";
 import type { HostSlots } from "./host-slots.js";
@@ -12,6 +12,8 @@ export interface PollPorts {
   http: Pick<HttpClient, "get">;
   slots: HostSlots;
   seen: Pick<FeedStateStore, "unseen" | "markSeen">;
+  /** `parseFeed`, or a parser that takes big bodies off the event loop. */
+  parse(body: Uint8Array, opts: ParseFeedOptions): ParsedFeed | Promise<ParsedFeed>;
   /** One call per slice of new items (bulk enqueue). */
   enqueueArticles(candidates: ArticleCandidate[]): Promise<void>;
   now(): Date;
@@ -126,7 +128,7 @@ export async function pollFeed(feed: FeedSpec, state: FeedState, ports: PollPort
 
   let parsed;
   try {
-    parsed = parseFeed(res.body, { contentType: res.headers["content-type"] ?? null, url: res.url });
+    parsed = await ports.parse(res.body, { contentType: res.headers["content-type"] ?? null, url: res.url });
   } catch (err) {
     if (err instanceof FeedParseError) return fail(`${err.reason}: ${err.message}`);
     throw err;

@@ -7,6 +7,7 @@ import {
 import { loadFeeds, type FeedSpec } from "./feed-registry.js";
 import type { FeedStateStore, NextPoll } from "./feed-state.js";
 import type { HostSlots } from "./host-slots.js";
+import type { FeedParser } from "./parse-off-thread.js";
 import { runPollJob, type PollJobPorts } from "./poll-job.js";
 import type { PollPolicy } from "./poll-policy.js";
 import { pollJob, syncSchedules } from "./schedules.js";
@@ -16,6 +17,7 @@ export interface FetcherPorts extends StageWiring {
   http: HttpClient;
   state: FeedStateStore;
   slots: HostSlots;
+  parser: FeedParser;
   concurrency: number;
   feedsFile: string;
   policy: PollPolicy;
@@ -75,7 +77,7 @@ export function createFetcherStage(p: FetcherPorts): Stage {
   };
 
   const ports: PollJobPorts = {
-    http: p.http, state: p.state, seen: p.state, slots: p.slots, now: () => new Date(),
+    http: p.http, state: p.state, seen: p.state, slots: p.slots, parse: p.parser.parse, now: () => new Date(),
     feed: async (id: string) => (await registry()).byId.get(id),
     enqueueArticles: (candidates: ArticleCandidate[]) => enqueueArticles(p.queues.articles, candidates),
     ...(p.scheduleFeeds ? { schedule: async (feedId: string, next: NextPoll) => p.queues.feeds.enqueue(pollJob(feedId, next, Date.now())) } : {}),
