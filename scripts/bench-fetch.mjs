@@ -40,6 +40,7 @@ const SHARED_HOSTS = 5;
 
 const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
 const sortNum = (xs) => Float64Array.from(xs).sort();
+const median = (xs) => pct(sortNum(xs), 50);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const mb = (bytes) => Math.round(bytes / 1024 / 1024);
 
@@ -100,7 +101,8 @@ async function fetcherRole() {
   });
   const report = setInterval(() => {
     const cpu = process.cpuUsage();
-    process.send({ type: "report", at: Date.now(), ...pending, rss: process.memoryUsage().rss, cpuMs: (cpu.user + cpu.system) / 1000 });
+    const mem = process.memoryUsage();
+    process.send({ type: "report", at: Date.now(), ...pending, rss: mem.rss, heap: mem.heapUsed, cpuMs: (cpu.user + cpu.system) / 1000 });
     pending = { polls: 0, statuses: {}, lateness: [], firstPolls: 0 };
   }, 1_000);
   process.on("message", async (m) => {
@@ -193,13 +195,15 @@ async function main() {
     for (const [id, ms] of late) perFeedMax.set(id, Math.max(ms, perFeedMax.get(id) ?? -Infinity));
     const feedMax = sortNum([...perFeedMax.values()]);
     const rss = reports.filter((_, i) => i % 5 === 0).map((r) => mb(r.rss));
+    const heap = reports.filter((_, i) => i % 5 === 0).map((r) => mb(r.heap));
 
     console.log(`  window: ${seconds.toFixed(0)} s, ${polls} polls = ${(polls / seconds).toFixed(0)} polls/s (${Object.entries(statuses).map(([k, v]) => `${k} ${(100 * v / polls).toFixed(1)}%`).join(", ")})`);
     console.log(`  lateness of scheduled polls (${sorted.length}): p50 ${pct(sorted, 50).toFixed(0)} ms, p95 ${pct(sorted, 95).toFixed(0)} ms, p99 ${pct(sorted, 99).toFixed(0)} ms, max ${sorted.at(-1)?.toFixed(0)} ms`);
     console.log(`    on their own host: p50 ${pct(ownLate, 50).toFixed(0)} ms, p95 ${pct(ownLate, 95).toFixed(0)} ms; on the ${SHARED_HOSTS} shared hosts (${FEEDS / 5 / SHARED_HOSTS} feeds each): p50 ${pct(sharedLate, 50).toFixed(0)} ms, p95 ${pct(sharedLate, 95).toFixed(0)} ms`);
     console.log(`  lateness per feed (worst poll of each of ${feedMax.length} feeds): p50 ${pct(feedMax, 50).toFixed(0)} ms, p95 ${pct(feedMax, 95).toFixed(0)} ms`);
     console.log(`  CPU per poll: fetcher ${(fetcherCpuMs / polls).toFixed(2)} ms, redis-server ${(redisCpuMs / polls).toFixed(2)} ms`);
-    console.log(`  fetcher RSS every 5 s (MB): ${rss.join(" ")}; max ${Math.max(...rss)}`);
+    console.log(`  fetcher RSS every 5 s (MB): ${rss.join(" ")}; median ${median(rss)}, max ${Math.max(...rss)}`);
+    console.log(`  fetcher JS heap in use every 5 s (MB): ${heap.join(" ")}; median ${median(heap)}, max ${Math.max(...heap)}`);
     console.log(`  farm: ${totals.requests} requests (304 ${totals.notModified}, 200 ${totals.ok}, failed ${totals.failed}); politeness violations: ${totals.overlaps} overlapping, ${totals.tooSoon} sooner than ${HOST_DELAY_MS} ms; mean time to serve ${(totals.servedMs / totals.requests).toFixed(1)} ms`);
     console.log(`  load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
     if (totals.overlaps + totals.tooSoon > 0) process.exitCode = 1;

@@ -142,13 +142,12 @@ describe("feed schedules (real Redis, real BullMQ worker, local feed farm)", () 
       .filter((c) => (c.job.data as { feedId: string }).feedId.startsWith("small-") && (c.job.data as { dueAt?: number }).dueAt)
       .map((c) => c.job.processedOn! - (c.job.data as { dueAt: number }).dueAt);
     expect(lateness.length).toBeGreaterThanOrEqual(small.length * 3);
-    console.log(JSON.stringify(f.completed.filter((c) => (c.job.data as { dueAt?: number }).dueAt).map((c) => [(c.job.data as { feedId: string }).feedId, c.job.processedOn! - (c.job.data as { dueAt: number }).dueAt, c.job.processedOn! - f.completed[0]!.job.processedOn!])));
     expect(Math.max(...lateness)).toBeLessThan(LATE_TOLERANCE_MS);
   }, 120_000);
 });
 
 // Fetching 6.6 MB, parsing 50,000 items and enqueueing them: about 20 s on this 2-core machine under load.
 const BIG_POLL_MS = 40_000;
-// A parse of the 50,000-item document runs on the event loop (seconds on a busy 2-core machine); a small
-// feed due meanwhile waits for it. This bounds that wait.
-const LATE_TOLERANCE_MS = 8_000;
+// The big feed parses in a worker thread and enqueues on a connection of its own; what is left is CPU
+// shared on a busy 2-core machine (measured: p50 0.1 s, max 1.9 s at a load average of 25-38).
+const LATE_TOLERANCE_MS = 5_000;
