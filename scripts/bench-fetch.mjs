@@ -24,6 +24,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { resolveToFarm, startFeedFarm } from "./lib/feed-farm.mjs";
+import { mulberry32 } from "./lib/random.mjs";
 
 const self = fileURLToPath(import.meta.url);
 const root = path.resolve(path.dirname(self), "..");
@@ -43,15 +44,6 @@ const sortNum = (xs) => Float64Array.from(xs).sort();
 const median = (xs) => pct(sortNum(xs), 50);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const mb = (bytes) => Math.round(bytes / 1024 / 1024);
-
-function mulberry32(seed) {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The farm's feeds, the same for every run. Shared hosts carry no slow feeds: one would hold the host for seconds. */
 function farmFeeds(n) {
