@@ -18,23 +18,10 @@ import { startTestServer, type TestServer } from "./support/misbehaving-server.j
 import { mailHeader, mimePart, startSmtpSink, until, webhookReceiver } from "./support/alert-receivers.js";
 import { articleDoc, chinese, koreaBan, secEtf, seed as seedDoc, seedCopy } from "./support/article-fixtures.js";
 import { describe, expect, inject, test } from "./support/fixtures.js";
+import { articlePage, rss } from "./support/news-site.js";
 
 const CLI = fileURLToPath(new URL("../packages/cli/dist/main.js", import.meta.url));
 const seed = JSON.parse(await readFile(new URL("../packages/cli/demo-data/sources/seed-article.json", import.meta.url), "utf8")) as { title: string; text: string };
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-
-function articlePage(title: string, text: string): string {
-  const paragraphs = text.split(/\n\n+/).map((p) => `<p>${esc(p)}</p>`).join("\n");
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
-<meta property="article:published_time" content="2017-09-18T08:00:00Z"></head><body>
-<article><h1>${esc(title)}</h1>${paragraphs}</article></body></html>`;
-}
-
-function rss(items: Array<{ title: string; link: string; description: string }>): string {
-  return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Test wire</title><link>http://127.0.0.1/</link><description>t</description>
-${items.map((i) => `<item><title>${esc(i.title)}</title><link>${esc(i.link)}</link><guid>${esc(i.link)}</guid><pubDate>Mon, 18 Sep 2017 08:00:00 GMT</pubDate><description>${esc(i.description)}</description></item>`).join("\n")}
-</channel></rss>`;
-}
 
 interface Alerting { rt: Pipeline; subs: SubscriptionStore; ctx: SubscriptionsContext; env: Record<string, string>; close(): Promise<void> }
 

@@ -1,6 +1,6 @@
 import { createLogger, createRedisConnection, openQueues, type Config, type Queues, type StageName } from "@regradar/shared";
 import { openStores, type ArticleStore, type SubscriptionStore } from "@regradar/store";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@regradar/shared";
 import { startStages, type RunningStages, type StageOptions } from "./stages.js";
 
 /**
@@ -9,7 +9,7 @@ import { startStages, type RunningStages, type StageOptions } from "./stages.js"
  */
 export interface Pipeline {
   config: Config;
-  redis: Redis;
+  redis: RedisClient;
   queues: Queues;
   store: ArticleStore;
   subscriptions: SubscriptionStore;

@@ -1,8 +1,8 @@
 import { createLogger, createRedisConnection, openQueues, type Config, type Queues } from "@regradar/shared";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@regradar/shared";
 import { ensureRedis } from "./redis-server.js";
 
-export interface RedisContext { config: Config; redis: Redis; queues: Queues }
+export interface RedisContext { config: Config; redis: RedisClient; queues: Queues }
 
 /**
  * Runs a command against Redis as a producer (fails fast when Redis is down): REDIS_URL, or the

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { clusterNodes, clusterSafePrefix, isClusterUrl } from "./redis.js";
 
 /**
  * The one place that reads the environment. Every process parses it once at start-up
@@ -12,7 +13,12 @@ const csv = z
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const envSchema = z.object({
-  REDIS_URL: z.string().url().optional(),
+  // redis://[user:pass@]host:port[/db], rediss://… (TLS), or redis+cluster://host:port,host:port for a Redis Cluster.
+  REDIS_URL: z.string().optional().superRefine((url, ctx) => {
+    if (url === undefined) return;
+    const problem = redisUrlProblem(url);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
   ELASTICSEARCH_URL: z.string().url().optional(),
   REGRADAR_ES_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, - and _ only").default("regradar-articles"),
   REGRADAR_DATA_DIR: z.string().min(1).default("./data"),
@@ -48,6 +54,16 @@ const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+function redisUrlProblem(url: string): string | null {
+  const expected = "expected redis://host:port, rediss://host:port or redis+cluster://host:port,host:port";
+  if (isClusterUrl(url)) {
+    try { clusterNodes(url); return null; } catch (err) { return `${(err as Error).message}; ${expected}`; }
+  }
+  let parsed: URL;
+  try { parsed = new URL(url); } catch { return expected; }
+  return parsed.protocol === "redis:" || parsed.protocol === "rediss:" ? null : `unsupported scheme ${parsed.protocol}; ${expected}`;
+}
 
 export interface Config {
   redisUrl: string | undefined;
@@ -116,7 +132,7 @@ function parseEnv(env: Record<string, string | undefined>): Config {
     feedsFile: e.REGRADAR_FEEDS,
     allowHosts: e.REGRADAR_ALLOW_HOSTS,
     logLevel: e.REGRADAR_LOG_LEVEL,
-    queuePrefix: e.REGRADAR_QUEUE_PREFIX,
+    queuePrefix: clusterSafePrefix(e.REGRADAR_QUEUE_PREFIX, e.REDIS_URL),
     http: {
       userAgent: e.REGRADAR_USER_AGENT,
       maxBodyBytes: e.REGRADAR_FETCH_MAX_BYTES,

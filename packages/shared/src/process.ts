@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis.js";
 import type { Config } from "./config.js";
 import { createHttpClient, type HttpClient } from "./http/index.js";
 import type { Logger } from "./logger.js";
@@ -18,7 +18,7 @@ export function openHttpClient(config: Config): HttpClient {
 }
 
 export interface StageBase {
-  redis: Redis;
+  redis: RedisClient;
   queues: Queues;
   wiring: StageWiring;
 }

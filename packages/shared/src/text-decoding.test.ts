@@ -46,10 +46,62 @@ describe("decodeBody (xml)", () => {
 
   it("falls back to UTF-8, then windows-1252 for invalid UTF-8, and never throws on unknown labels", () => {
     expect(decodeBody(Buffer.from(`<a>${zh}</a>`), { kind: "xml" })).toEqual({ text: `<a>${zh}</a>`, encoding: "utf-8" });
-    expect(decodeBody(new Uint8Array([0x3c, 0x61, 0x3e, 0xe9, 0x3c, 0x2f, 0x61, 0x3e]), { kind: "xml" })).toEqual({ text: "<a>é</a>", encoding: "windows-1252" });
+    expect(decodeBody(new Uint8Array([0x3c, 0x61, 0x3e, 0xe9, 0x3c, 0x2f, 0x61, 0x3e]), { kind: "xml" })).toEqual({
+      text: "<a>é</a>", encoding: "windows-1252", charsetProblem: { kind: "undeclared", declared: null, replacements: 0 },
+    });
     const unknown = decodeBody(Buffer.from(`<?xml version="1.0" encoding="x-klingon"?><a>ok ${zh}</a>`), { kind: "xml", contentType: "text/xml; charset=bogus" });
     expect(unknown.encoding).toBe("utf-8");
     expect(unknown.text).toContain(zh);
+  });
+});
+
+describe("decodeBody: bytes that do not fit their label", () => {
+  const news = "中国人民银行宣布对加密货币交易所进行监管，要求立即停止交易。".repeat(3);
+
+  it("re-detects a GBK feed labelled UTF-8 by HTTP and says so", () => {
+    const out = decodeBody(bytes(`<?xml version="1.0"?><a>${news}</a>`, "gb18030"), { kind: "xml", contentType: "text/xml; charset=utf-8" });
+    expect(out.text).toContain(news);
+    expect(out).toMatchObject({ encoding: "gb18030", charsetProblem: { kind: "redetected", declared: "utf-8" } });
+  });
+
+  it("keeps an authoritative UTF-8 label with a few bad bytes, replacing them and counting them", () => {
+    const raw = Buffer.concat([Buffer.from(`<a>${news}`), Buffer.from([0xe4, 0xb8]), Buffer.from("</a>")]);
+    const out = decodeBody(raw, { kind: "xml", contentType: "application/rss+xml; charset=utf-8" });
+    expect(out.text).toBe(`<a>${news}\uFFFD</a>`);
+    expect(out.charsetProblem).toEqual({ kind: "replaced", declared: "utf-8", replacements: 1 });
+  });
+
+  it("keeps mostly-English UTF-8 with one bad byte as UTF-8, but reads a lone windows-1252 quote as one", () => {
+    const mixed = Buffer.concat([Buffer.from("<a>It’s here "), Buffer.from([0xe2, 0x80]), Buffer.from("</a>")]);
+    expect(decodeBody(mixed, { kind: "xml", contentType: "text/xml; charset=utf-8" })).toMatchObject({
+      text: "<a>It’s here \uFFFD</a>", charsetProblem: { kind: "replaced", replacements: 1 },
+    });
+    const cp1252 = Buffer.concat([Buffer.from("<a>It"), Buffer.from([0x92]), Buffer.from("s here</a>")]);
+    expect(decodeBody(cp1252, { kind: "xml", contentType: "text/xml; charset=utf-8" })).toMatchObject({
+      text: "<a>It’s here</a>", encoding: "windows-1252", charsetProblem: { kind: "redetected", declared: "utf-8" },
+    });
+  });
+
+  it("flags UTF-8 bytes under a Latin-1 label without overriding the label", () => {
+    const out = decodeBody(Buffer.from(`<?xml version="1.0" encoding="iso-8859-1"?><a>café</a>`), { kind: "xml" });
+    expect(out.text).toContain("cafÃ©");
+    expect(out.charsetProblem).toEqual({ kind: "suspect", declared: "windows-1252", replacements: 0 });
+  });
+
+  it("reports nothing for a correctly labelled body", () => {
+    expect(decodeBody(bytes(`<?xml version="1.0" encoding="gbk"?><a>${news}</a>`, "gb18030"), { kind: "xml" }).charsetProblem).toBeUndefined();
+  });
+});
+
+describe("decodeBody: labels iconv-lite spells differently", () => {
+  it("reads Kazakh PT154 under its Python labels, and JIS X 0213 labels with the JIS X 0208 decoder", () => {
+    const kz = "Қазақстан Ұлттық Банкі";
+    for (const label of ["ptcp154", "cp154", "csptcp154", "cyrillic-asian"]) {
+      expect(decodeBody(bytes(`<?xml version="1.0" encoding="${label}"?><a>${kz}</a>`, "pt154"), { kind: "xml" }).text).toContain(kz);
+    }
+    const ja = "仮想通貨取引所";
+    expect(decodeBody(bytes(`<?xml version="1.0" encoding="shift_jis_2004"?><a>${ja}</a>`, "shift_jis"), { kind: "xml" }).text).toContain(ja);
+    expect(decodeBody(bytes(`<?xml version="1.0" encoding="euc-jisx0213"?><a>${ja}</a>`, "euc-jp"), { kind: "xml" }).text).toContain(ja);
   });
 });
 

@@ -5,6 +5,24 @@ export interface DecodedBody {
   text: string;
   /** The encoding actually used, as an iconv-lite / WHATWG-style label (e.g. "utf-8", "gb18030"). */
   encoding: string;
+  /** Present when the bytes did not fit their label, or carried none: what was done about it. */
+  charsetProblem?: CharsetProblem;
+}
+
+/**
+ * - `replaced`: an authoritative UTF-8 label with a few bad sequences; the label was kept and the bad
+ *   sequences became U+FFFD (feedparser's rule when the HTTP header says UTF-8).
+ * - `redetected`: the bytes are not in the declared encoding at all (a GBK feed labelled UTF-8); they
+ *   were decoded with the encoding they read best in.
+ * - `suspect`: a legacy single-byte label on bytes that are valid multi-byte UTF-8, which reads as
+ *   mojibake ("Ã©"); the label was honoured, as the standards require, and the mismatch flagged.
+ * - `undeclared`: neither UTF-8 nor labelled; the encoding was guessed.
+ */
+export interface CharsetProblem {
+  kind: "replaced" | "redetected" | "suspect" | "undeclared";
+  declared: string | null;
+  /** U+FFFD characters the decoding introduced. */
+  replacements: number;
 }
 
 export interface DecodeBodyOptions {
@@ -62,6 +80,13 @@ const SUPERSETS: Record<string, string> = {
   "maccentraleurope": "maccenteuro",
   "x-mac-ce": "maccenteuro",
   "x-mac-centraleurroman": "maccenteuro",
+  // Python's names that iconv-lite spells differently; JIS X 0213 extends JIS X 0208, so the
+  // base decoder reads every character the two share.
+  "ptcp154": "pt154",
+  "shift-jis-2004": "shift_jis",
+  "shift-jisx0213": "shift_jis",
+  "euc-jis-2004": "euc-jp",
+  "euc-jisx0213": "euc-jp",
 };
 
 const C1_AS_CP1252: Record<string, string> = {
@@ -163,7 +188,9 @@ function isValidUtf8(bytes: Uint8Array): boolean {
 }
 
 const COMMON_HAN_SET = new Set(COMMON_HAN);
-const GUESSES = ["windows-1252", "gb18030", "big5", "euc-kr", "shift_jis"];
+const GUESSES = ["windows-1252", "gb18030", "big5", "euc-kr", "shift_jis", "windows-1251", "windows-1255"];
+// The most frequent Russian letters: Hebrew or Greek bytes read as windows-1251 give rare ones (й, ш, ъ).
+const COMMON_CYRILLIC = new Set(Array.from("оеаинтсрвлкмдпуяыьгзбОЕАИНТСРВЛКМДПУЯЫЬГЗБ"));
 
 /** How plausible a decoding looks: frequent Han, kana, Hangul and Latin letters score; mojibake costs. */
 function plausibility(text: string): number {
@@ -179,13 +206,49 @@ function plausibility(text: string): number {
     else if (c >= 0x3040 && c <= 0x30ff) score += 1.5;
     else if (c >= 0x4e00 && c <= 0x9fff) score -= 0.5;
     else if ((c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff61 && c <= 0xff9f)) score -= 2;
+    // One byte per letter in these alphabets, against two per Han/Hangul character: weigh per byte.
+    else if (c >= 0x0400 && c <= 0x052f) score += scriptLetter(chars, i, 0x0400, 0x052f, COMMON_CYRILLIC.has(ch) ? 0.4 : 0.1);
+    else if (c >= 0x05d0 && c <= 0x05ea) score += scriptLetter(chars, i, 0x05d0, 0x05ea, 0.4);
+    else if (c >= 0x0591 && c <= 0x05c7) score -= 0.5;
     else if (c >= 0xc0 && c <= 0xff) {
       // Accented letters sit inside Latin words; runs of them are CJK bytes read as Latin-1.
-      score += asciiLetter(chars[i - 1]) || asciiLetter(chars[i + 1]) ? 1 : -0.5;
+      const nonAscii = (n: string | undefined) => n !== undefined && n.charCodeAt(0) >= 0x80;
+      score += asciiLetter(chars[i - 1]) || asciiLetter(chars[i + 1]) ? 1 : nonAscii(chars[i - 1]) || nonAscii(chars[i + 1]) ? -0.5 : 0;
     } else if ((c >= 0x2013 && c <= 0x2026) || c === 0x20ac || (c >= 0x3000 && c <= 0x303f)) score += 1;
     else if (c >= 0xff01 && c <= 0xff5e) score += 0.5;
   });
   return score;
+}
+
+/**
+ * A letter of a non-Latin alphabet counts inside a word of its own alphabet; glued to a Latin letter
+ * it is mojibake, and alone it says nothing.
+ */
+function scriptLetter(chars: string[], i: number, lo: number, hi: number, weight: number): number {
+  const latin = (ch: string | undefined) => ch !== undefined && /[A-Za-z]/.test(ch);
+  const same = (ch: string | undefined) => ch !== undefined && ch.charCodeAt(0) >= lo && ch.charCodeAt(0) <= hi;
+  if (latin(chars[i - 1]) || latin(chars[i + 1])) return -1;
+  return same(chars[i - 1]) || same(chars[i + 1]) ? weight : 0;
+}
+
+/** Counts well-formed multi-byte UTF-8 sequences and malformed ones (each maximal bad subpart once). */
+function utf8Sequences(bytes: Uint8Array): { valid: number; invalid: number } {
+  let valid = 0;
+  let invalid = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : 0;
+    let k = 1;
+    while (k <= need && i + k < bytes.length && (bytes[i + k]! & 0xc0) === 0x80) k++;
+    if (need > 0 && k === need + 1) valid++;
+    else invalid++;
+    i += k;
+  }
+  return { valid, invalid };
 }
 
 /**
@@ -226,13 +289,17 @@ function decodeWith(bytes: Uint8Array, encoding: string): string {
 
 /**
  * Decodes a fetched body to text, in feedparser/WHATWG priority: BOM, HTTP charset, the document's
- * own declaration (XML declaration or HTML `<meta>`), then UTF-8, then windows-1252 when the bytes
- * are not valid UTF-8. Unknown labels are skipped, never thrown on. For XML the declaration's
- * `encoding=` is rewritten to "utf-8" so a downstream XML parser does not try to decode again.
+ * own declaration (XML declaration or HTML `<meta>`), then UTF-8, then the legacy encoding the bytes
+ * read best in. Unknown labels are skipped, never thrown on. Bytes that do not fit their label are
+ * decoded as described under CharsetProblem and reported in `charsetProblem`. For XML the
+ * declaration's `encoding=` is rewritten to "utf-8" so a downstream XML parser does not decode again.
  */
 export function decodeBody(bytes: Uint8Array, opts: DecodeBodyOptions): DecodedBody {
   let body = bytes;
   let encoding: string | null = null;
+  // A UTF-8 label from the transport (or an XML media type that defers to the declaration) is
+  // authoritative: bad sequences in it are the server's errors, not a sign of another encoding.
+  let authoritative = false;
 
   const bom = sniffBom(bytes);
   if (bom) {
@@ -244,6 +311,7 @@ export function decodeBody(bytes: Uint8Array, opts: DecodeBodyOptions): DecodedB
     // A UTF-16/32 label on an ASCII-compatible body is a server mistake; trust the bytes instead.
     if (http && !(/^utf-(16|32)/.test(http) && !sniffXmlWideEncoding(bytes) && bytes[0] === 0x3c)) {
       encoding = http;
+      authoritative = true;
     }
   }
   if (!encoding && opts.kind === "xml") {
@@ -260,15 +328,36 @@ export function decodeBody(bytes: Uint8Array, opts: DecodeBodyOptions): DecodedB
     const declared = opts.kind === "xml" ? xmlDeclaredEncoding(head) : htmlDeclaredEncoding(head);
     const norm = normaliseCharset(declared);
     // A declaration claiming UTF-16 in an ASCII-readable prefix cannot be true.
-    if (norm && !/^(utf-16|utf-32|ucs-2)/.test(norm)) encoding = norm;
+    if (norm && !/^(utf-16|utf-32|ucs-2)/.test(norm)) {
+      encoding = norm;
+      authoritative = opts.kind === "xml" && /^\s*application\/([\w.-]+\+)?xml\b/i.test(opts.contentType ?? "");
+    }
   }
   if (encoding === "utf-16") encoding = bytes[0] === 0 ? "utf-16be" : "utf-16le";
   if (encoding === "utf-32") encoding = bytes[0] === 0 ? "utf-32be" : "utf-32le";
   if (encoding === "ucs-2") encoding = "utf-16le";
-  if (!encoding) encoding = isValidUtf8(body) ? "utf-8" : guessLegacyEncoding(body);
-  if (encoding === "utf-8" && !bom && !isValidUtf8(body)) {
-    // Declared UTF-8 but is not: feedparser falls back to windows-1252 too.
-    encoding = "windows-1252";
+
+  let problem: CharsetProblem | undefined;
+  if (!encoding) {
+    if (isValidUtf8(body)) encoding = "utf-8";
+    else {
+      encoding = guessLegacyEncoding(body);
+      problem = { kind: "undeclared", declared: null, replacements: 0 };
+    }
+  } else if (encoding === "utf-8" && !bom && !isValidUtf8(body)) {
+    const { valid, invalid } = utf8Sequences(body);
+    // Legacy multi-byte text forms valid UTF-8 sequences only by accident (Chinese GBK text: about one
+    // for every four bad ones), so at least as many good sequences as bad means UTF-8 with errors.
+    const mostlyUtf8 = valid >= invalid * 2;
+    if (authoritative && valid >= invalid) problem = { kind: "replaced", declared: "utf-8", replacements: 0 };
+    else {
+      // UTF-8 with stray bytes falls back to windows-1252, as feedparser does; bytes that are mostly
+      // not UTF-8 at all (a GBK feed labelled UTF-8) are read in the encoding they read best in.
+      encoding = mostlyUtf8 ? "windows-1252" : guessLegacyEncoding(body);
+      problem = { kind: "redetected", declared: "utf-8", replacements: 0 };
+    }
+  } else if (SINGLE_BYTE_LATIN.test(encoding) && !bom && hasMultibyteUtf8(body)) {
+    problem = { kind: "suspect", declared: encoding, replacements: 0 };
   }
 
   let text: string;
@@ -282,5 +371,16 @@ export function decodeBody(bytes: Uint8Array, opts: DecodeBodyOptions): DecodedB
   if (opts.kind === "xml") {
     text = text.replace(/^(\s*<\?xml\b[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2/i, "$1$2utf-8$2");
   }
-  return { text, encoding };
+  if (problem?.kind === "replaced") problem.replacements = (text.match(/\uFFFD/g) ?? []).length;
+  return problem ? { text, encoding, charsetProblem: problem } : { text, encoding };
+}
+
+const SINGLE_BYTE_LATIN = /^(windows-125[0-8]|cp125[0-8]|iso-8859-\d+|latin\d?|macintosh)$/;
+
+/** Valid UTF-8 that uses multi-byte sequences: text a legacy label would turn into mojibake. */
+function hasMultibyteUtf8(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, 64 * 1024);
+  if (!sample.some((b) => b >= 0x80)) return false;
+  const { valid, invalid } = utf8Sequences(sample);
+  return invalid === 0 && valid > 0;
 }

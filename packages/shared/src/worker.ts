@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis.js";
 import { attemptsOf, InvalidJobError, parseJob, queueCatalog, type JobData, type QueueKey, type QueueSettings } from "./queues.js";
 import type { Logger } from "./logger.js";
 
@@ -25,11 +25,11 @@ const deadLetterKey = (prefix: string) => `${prefix}:dead-letters`;
 const DEAD_LETTERS_KEPT = 10_000;
 
 /** Jobs that exhausted their attempts, with why: the record an operator reads and can replay. */
-export async function recordDeadLetter(redis: Redis, prefix: string, letter: DeadLetter): Promise<void> {
+export async function recordDeadLetter(redis: RedisClient, prefix: string, letter: DeadLetter): Promise<void> {
   await redis.multi().lpush(deadLetterKey(prefix), JSON.stringify(letter)).ltrim(deadLetterKey(prefix), 0, DEAD_LETTERS_KEPT - 1).exec();
 }
 
-export async function listDeadLetters(redis: Redis, prefix: string, limit = 100): Promise<DeadLetter[]> {
+export async function listDeadLetters(redis: RedisClient, prefix: string, limit = 100): Promise<DeadLetter[]> {
   return (await redis.lrange(deadLetterKey(prefix), 0, limit - 1)).map((s) => JSON.parse(s) as DeadLetter);
 }
 
@@ -55,7 +55,7 @@ export const delayJob = (ms: number, reason: string) => new JobDelay(ms, reason)
 export interface StageWiring {
   connection: ConnectionOptions;
   /** For dead-letter records; workers never share a connection with BullMQ's blocking one. */
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   log: Logger;
   /** A crashed worker's jobs return to the queue after this long. */

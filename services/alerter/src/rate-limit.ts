@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@regradar/shared";
 import type { Channel } from "@regradar/shared";
 
 // A token bucket per channel in one Redis hash, so every alerter process shares the limit.
@@ -26,7 +26,7 @@ export interface ChannelThrottle {
   take(channel: Channel): Promise<number>;
 }
 
-export function redisChannelThrottle(redis: Redis, prefix: string, perSecond: ChannelRates): ChannelThrottle {
+export function redisChannelThrottle(redis: RedisClient, prefix: string, perSecond: ChannelRates): ChannelThrottle {
   return {
     async take(channel) {
       const rate = perSecond[channel];

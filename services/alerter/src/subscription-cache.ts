@@ -1,11 +1,11 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@regradar/shared";
 import { compileSubscriptions, type CompiledSubscriptions } from "./match-subscriptions.js";
 import type { SubscriptionStore } from "@regradar/store";
 
 /** Bumped by every subscription write; matchers compare it (one GET per job) with what they compiled. */
 export const subscriptionsVersionKey = (prefix: string) => `${prefix}:alerter:subscriptions-version`;
 
-export async function bumpSubscriptionsVersion(redis: Redis, prefix: string): Promise<number> {
+export async function bumpSubscriptionsVersion(redis: RedisClient, prefix: string): Promise<number> {
   return redis.incr(subscriptionsVersionKey(prefix));
 }
 
@@ -14,7 +14,7 @@ export interface CompiledSubscriptionsCache {
   get(): Promise<CompiledSubscriptions>;
 }
 
-export function compiledSubscriptionsCache(deps: { redis: Redis; prefix: string; subscriptions: SubscriptionStore }): CompiledSubscriptionsCache {
+export function compiledSubscriptionsCache(deps: { redis: RedisClient; prefix: string; subscriptions: SubscriptionStore }): CompiledSubscriptionsCache {
   let compiled: { version: string; value: CompiledSubscriptions } | null = null;
   let loading: { version: string; promise: Promise<CompiledSubscriptions> } | null = null;
   return {

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@regradar/shared";
 import type { AlertMessage } from "./alert-message.js";
 import type { SendAlert } from "./channels/index.js";
 import { bumpSubscriptionsVersion } from "./subscription-cache.js";
@@ -12,7 +12,7 @@ import type { DeliveryStats, SubscriptionStore } from "@regradar/store";
  */
 export interface SubscriptionsContext {
   subscriptions: SubscriptionStore;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
 }
 

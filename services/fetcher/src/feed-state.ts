@@ -1,4 +1,5 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@regradar/shared";
+import type { FeedHealthStatus } from "./feed-health.js";
 
 /** The one poll job a feed has waiting: its deterministic id and when it is due (epoch ms). */
 export interface NextPoll { jobId: string; dueAt: number }
@@ -19,6 +20,9 @@ export interface FeedState {
   lastError: string | null;
   consecutiveFailures: number;
   itemsSeen: number;
+  /** The last poll's account of the feed (feed-health.ts); a 304 or unchanged body keeps it. */
+  health: FeedHealthStatus | null;
+  healthReason: string | null;
   /** Not before this time (Retry-After or failure backoff). */
   nextPollNotBefore: string | null;
   /** The feed's single pending scheduled poll; every other scheduled poll job of the feed is stale. */
@@ -32,7 +36,7 @@ export interface FeedState {
 export const emptyFeedState = (): FeedState => ({
   etag: null, lastModified: null, bodyHash: null, intervalSeconds: null, pollStartedAt: null, lastPolledAt: null, lastSuccessAt: null,
   lastNewItemsAt: null, lastErrorAt: null, lastError: null, consecutiveFailures: 0, itemsSeen: 0, nextPollNotBefore: null,
-  nextPoll: null, specHash: null, pollLease: null,
+  health: null, healthReason: null, nextPoll: null, specHash: null, pollLease: null,
 });
 
 export type BeginPoll =
@@ -153,7 +157,7 @@ function parseState(flat: string[]): FeedState {
  * Feed state in Redis: one hash per feed (every scheduling decision is one script on that one key,
  * so it holds on Redis Cluster too) and a sorted set of the item keys seen.
  */
-export function redisFeedStateStore(redis: Redis, prefix: string): FeedStateStore {
+export function redisFeedStateStore(redis: RedisClient, prefix: string): FeedStateStore {
   const stateKey = (id: string) => `${prefix}:feed:${id}:state`;
   const seenKey = (id: string) => `${prefix}:feed:${id}:seen`;
   const scripts = { CLAIM, BEGIN, FINISH, ABANDON, DROP };

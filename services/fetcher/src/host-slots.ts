@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@regradar/shared";
 
 /**
  * At most one request at a time per host, with a minimum gap between requests, across every
@@ -25,7 +25,7 @@ if redis.call("get", KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
-export function redisHostSlots(redis: Redis, prefix: string, minDelayMs: number): HostSlots {
+export function redisHostSlots(redis: RedisClient, prefix: string, minDelayMs: number): HostSlots {
   // Defined on the client, so each call sends the script's SHA (EVALSHA), not its text.
   redis.defineCommand("regradarHostAcquire", { numberOfKeys: 1, lua: ACQUIRE });
   redis.defineCommand("regradarHostRelease", { numberOfKeys: 1, lua: RELEASE });

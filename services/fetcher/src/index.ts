@@ -1,3 +1,4 @@
+export * from "./feed-health.js";
 export * from "./feed-registry.js";
 export * from "./feed-state.js";
 export * from "./host-slots.js";

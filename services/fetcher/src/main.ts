@@ -1,4 +1,4 @@
-import { composeStage, openHttpClient, openQueues, openStageBase, type Config, type HttpClient, type Logger, type Stage } from "@regradar/shared";
+import { composeStage, createRedisConnection, openHttpClient, openQueues, openStageBase, type Config, type HttpClient, type Logger, type Stage } from "@regradar/shared";
 import { redisFeedStateStore } from "./feed-state.js";
 import { redisHostSlots } from "./host-slots.js";
 import { feedParser } from "./parse-off-thread.js";
@@ -14,7 +14,7 @@ export function startFetcher(config: Config, log: Logger, opts: { scheduleFeeds?
     const { redis, queues, wiring } = openStageBase(config, "fetcher", log, resources);
     // A big feed's items go out on a connection of their own: thousands of jobs per call, which
     // every other feed's poll would otherwise queue behind.
-    const bulk = resources.add("redis (article enqueue)", redis.duplicate(), (r) => r.quit());
+    const bulk = resources.add("redis (article enqueue)", createRedisConnection(config.redisUrl!, "worker"), (r) => r.quit());
     const articles = resources.add("article queue", openQueues(bulk, config.queuePrefix, wiring.queueSettings), (q) => q.close()).articles;
     return createFetcherStage({
       ...wiring,

@@ -1,10 +1,16 @@
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { FeedParseError, parseFeed, type FeedParseFailure, type ParsedFeed, type ParseFeedOptions } from "./feed/parse-feed.js";
+import {
+  FeedParseError, parseFeedWithDiagnostics, type FeedCaps, type FeedParseFailure, type ParsedFeedWithDiagnostics, type ParseFeedOptions,
+} from "./feed/parse-feed.js";
+
+type ParseOptions = ParseFeedOptions & { caps?: FeedCaps };
+type Parsed = ParsedFeedWithDiagnostics;
 
 export interface FeedParser {
-  parse(body: Uint8Array, opts: ParseFeedOptions): Promise<ParsedFeed>;
+  /** parseFeedWithDiagnostics, off the event loop for big bodies. */
+  parse(body: Uint8Array, opts: ParseOptions): Promise<Parsed>;
   close(): Promise<void>;
 }
 
@@ -20,15 +26,15 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const parser = import(workerData.parserUrl);
 parentPort.on("message", async ({ id, body, opts }) => {
-  const { parseFeed } = await parser;
+  const { parseFeedWithDiagnostics } = await parser;
   try {
-    parentPort.postMessage({ id, feed: parseFeed(body, opts) });
+    parentPort.postMessage({ id, parsed: parseFeedWithDiagnostics(body, opts) });
   } catch (err) {
     parentPort.postMessage({ id, error: { name: err && err.name, reason: err && err.reason, message: String(err && err.message || err) } });
   }
 });`;
 
-interface Pending { resolve(feed: ParsedFeed): void; reject(err: Error): void }
+interface Pending { resolve(parsed: Parsed): void; reject(err: Error): void }
 
 /** Parses feeds, big ones off the event loop: one worker thread, one big parse at a time (memory stays bounded). */
 export function feedParser(): FeedParser {
@@ -46,11 +52,11 @@ export function feedParser(): FeedParser {
   const start = () => {
     const parserUrl = pathToFileURL(createRequire(import.meta.url).resolve("@regradar/fetcher/feed")).href;
     const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { parserUrl }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
-    w.on("message", (m: { id: number; feed?: ParsedFeed; error?: { name: string; reason: FeedParseFailure; message: string } }) => {
+    w.on("message", (m: { id: number; parsed?: Parsed; error?: { name: string; reason: FeedParseFailure; message: string } }) => {
       const p = pending.get(m.id);
       if (!p) return;
       pending.delete(m.id);
-      if (m.feed) p.resolve(m.feed);
+      if (m.parsed) p.resolve(m.parsed);
       else p.reject(m.error?.name === "FeedParseError" ? new FeedParseError(m.error.reason, m.error.message) : new Error(m.error?.message ?? "feed parse failed"));
     });
     w.on("error", (err) => failAll(w, err));
@@ -61,10 +67,10 @@ export function feedParser(): FeedParser {
 
   return {
     async parse(body, opts) {
-      if (body.byteLength < OFF_THREAD_FROM_BYTES) return parseFeed(body, opts);
+      if (body.byteLength < OFF_THREAD_FROM_BYTES) return parseFeedWithDiagnostics(body, opts);
       worker ??= start();
       const id = nextId++;
-      const result = new Promise<ParsedFeed>((resolve, reject) => pending.set(id, { resolve, reject }));
+      const result = new Promise<Parsed>((resolve, reject) => pending.set(id, { resolve, reject }));
       worker.postMessage({ id, body, opts });
       return result;
     },

@@ -1,32 +1,17 @@
-import { createHttpClient, type ArticleCandidate } from "@regradar/shared";
+import { createHttpClient } from "@regradar/shared";
 import { startTestServer } from "../../../test/support/misbehaving-server.js";
 import { describe, expect, test } from "../../../test/support/fixtures.js";
-import { parseFeed } from "./feed/parse-feed.js";
-import type { FeedSpec } from "./feed-registry.js";
-import { redisFeedStateStore } from "./feed-state.js";
-import { redisHostSlots } from "./host-slots.js";
-import { runPollJob } from "./poll-job.js";
+import { pollerByHand } from "../../../test/support/poll-by-hand.js";
 
 const rss = (n: number) => `<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><link>http://127.0.0.1/</link><description>d</description>
 ${Array.from({ length: n }, (_, i) => `<item><title>Item ${i}</title><link>http://127.0.0.1/n/${i}</link><pubDate>Mon, 18 Sep 2017 08:00:00 GMT</pubDate></item>`).join("")}</channel></rss>`;
 
-const policy = { minSeconds: 60, maxSeconds: 3600, seenPerFeed: 100 };
 
 describe("polling a feed politely (real Redis, local HTTP)", () => {
   test("a 304 and an unchanged body cost no parsing and enqueue nothing; new items are enqueued once", async ({ redis, prefix }) => {
     const server = await startTestServer();
     const http = createHttpClient({ allowHosts: ["127.0.0.1"], userAgent: "RegRadar-test" });
-    const enqueued: ArticleCandidate[] = [];
-    const state = redisFeedStateStore(redis, prefix);
-    const feeds = new Map<string, FeedSpec>();
-    const ports = {
-      http, state, seen: state, slots: redisHostSlots(redis, prefix, 0), parse: parseFeed, now: () => new Date(),
-      feed: async (id: string) => feeds.get(id),
-      enqueueArticles: async (cs: ArticleCandidate[]) => { enqueued.push(...cs); },
-    };
-    let n = 0;
-    // Polls by hand, as `feeds poll` and the demo make them (no schedule).
-    const pollFeed = (feed: FeedSpec) => { feeds.set(feed.id, feed); return runPollJob({ jobId: `by-hand-${n++}`, feedId: feed.id }, ports, policy); };
+    const { pollFeed, enqueued, state } = pollerByHand(redis, prefix, http);
     try {
       const conditional = server.behaviours.conditional({ etag: '"v1"', body: rss(3), contentType: "application/rss+xml" });
       const feed = { id: "cond", url: conditional.url, interval: 600, tags: [] };

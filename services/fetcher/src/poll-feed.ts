@@ -2,7 +2,10 @@ import {
   articleIdFor, canonicalUrl, isHttpFetchError, parseRetryAfter, sha256Hex,
   type ArticleCandidate, type HttpClient,
 } from "@regradar/shared";
-import { FeedParseError, type ParsedFeed, type ParsedFeedItem, type ParseFeedOptions } from "./feed/parse-feed.js";
+import {
+  DEFAULT_FEED_CAPS, FeedParseError, type FeedCaps, type ParsedFeedItem, type ParsedFeedWithDiagnostics, type ParseFeedOptions,
+} from "./feed/parse-feed.js";
+import { classifyFeedHealth, type FeedHealth, type ItemSkipReason, type PollObservation } from "./feed-health.js";
 import type { FeedSpec } from "./feed-registry.js";
 import type { FeedState, FeedStateStore } from "./feed-state.js";
 import type { HostSlots } from "./host-slots.js";
@@ -12,8 +15,8 @@ export interface PollPorts {
   http: Pick<HttpClient, "get">;
   slots: HostSlots;
   seen: Pick<FeedStateStore, "unseen" | "markSeen">;
-  /** `parseFeed`, or a parser that takes big bodies off the event loop. */
-  parse(body: Uint8Array, opts: ParseFeedOptions): ParsedFeed | Promise<ParsedFeed>;
+  /** `parseFeedWithDiagnostics`, or a parser that takes big bodies off the event loop. */
+  parse(body: Uint8Array, opts: ParseFeedOptions & { caps: FeedCaps }): ParsedFeedWithDiagnostics | Promise<ParsedFeedWithDiagnostics>;
   /** One call per slice of new items (bulk enqueue). */
   enqueueArticles(candidates: ArticleCandidate[]): Promise<void>;
   now(): Date;
@@ -22,7 +25,7 @@ export interface PollPorts {
 export type PollOutcome =
   | { status: "deferred"; until: string }
   | { status: "not_modified" | "unchanged"; intervalSeconds: number }
-  | { status: "parsed"; items: number; newItems: number; skipped: Array<{ item: string; reason: string }>; intervalSeconds: number }
+  | { status: "parsed"; items: number; newItems: number; skipped: Array<{ item: string; reason: ItemSkipReason }>; health: FeedHealth; intervalSeconds: number }
   | { status: "failed"; reason: string; retryInSeconds: number };
 
 /** A poll that ran: what happened, what to remember, and when the feed is due next. */
@@ -33,17 +36,22 @@ export type PollResult = PolledFeed | { status: "host_busy"; retryInMs: number }
 // Items go through dedup and enqueue this many at a time: a 50,000-item feed never holds 50,000 jobs in memory.
 const ITEM_SLICE = 1_000;
 
-/** A feed item as an article candidate, or why it cannot be one. */
-export function toCandidate(item: ParsedFeedItem, feed: FeedSpec, feedTitle: string | null, now: Date): ArticleCandidate | { reason: string } {
+/**
+ * A feed item as an article candidate, or exactly why it cannot be one. `unsafeLink`: the parser
+ * dropped the item's only link as a script or data URL.
+ */
+export function toCandidate(
+  item: ParsedFeedItem, feed: FeedSpec, feedTitle: string | null, now: Date, unsafeLink = false,
+): ArticleCandidate | { reason: ItemSkipReason } {
   const link = item.link ?? (item.id && /^https?:\/\//i.test(item.id) ? item.id : null);
-  if (!link) return { reason: "item has no link" };
+  if (!link) return { reason: unsafeLink ? "unsafe_link" : "no_link" };
   let canonical: string;
   try {
     canonical = canonicalUrl(link);
   } catch {
-    return { reason: `item link is not a URL: ${link.slice(0, 200)}` };
+    return { reason: "invalid_link" };
   }
-  if (!/^https?:/.test(canonical)) return { reason: `item link is not http(s): ${link.slice(0, 200)}` };
+  if (!/^https?:/.test(canonical)) return { reason: "not_http" };
   return {
     articleId: articleIdFor(link),
     url: link,
@@ -73,13 +81,15 @@ export async function pollFeed(feed: FeedSpec, state: FeedState, ports: PollPort
   const slot = await ports.slots.acquire(new URL(feed.url).host);
   if (!slot.acquired) return { status: "host_busy", retryInMs: slot.retryInMs };
 
-  const fail = (reason: string, retryAfterMs: number | null = null): PolledFeed => {
+  const fail = (reason: string, retryAfterMs: number | null = null, observed?: PollObservation): PolledFeed => {
     const consecutiveFailures = state.consecutiveFailures + 1;
+    const health = classifyFeedHealth(observed ?? { kind: "fetch_failed", reason });
     const waitMs = Math.max(retryAfterMs ?? 0, jitteredMs(feed.id, failureBackoff(feed, consecutiveFailures, policy)));
     return {
       status: "polled",
       outcome: { status: "failed", reason, retryInSeconds: Math.round(waitMs / 1000) },
       patch: {
+        health: health.status, healthReason: health.reason,
         lastPolledAt: now.toISOString(), lastErrorAt: now.toISOString(), lastError: reason, consecutiveFailures,
         // Only a server's own request to wait holds back a poll by hand too; backoff is the schedule's business.
         nextPollNotBefore: retryAfterMs !== null ? new Date(now.getTime() + retryAfterMs).toISOString() : null,
@@ -126,26 +136,33 @@ export async function pollFeed(feed: FeedSpec, state: FeedState, ports: PollPort
   const bodyHash = sha256Hex(res.body);
   if (bodyHash === state.bodyHash) return success("nothing_new", validators, (intervalSeconds) => ({ status: "unchanged", intervalSeconds }));
 
-  let parsed;
+  let parsed, diagnostics;
   try {
-    parsed = await ports.parse(res.body, { contentType: res.headers["content-type"] ?? null, url: res.url });
+    ({ feed: parsed, diagnostics } = await ports.parse(res.body, {
+      contentType: res.headers["content-type"] ?? null, url: res.url, caps: DEFAULT_FEED_CAPS,
+    }));
   } catch (err) {
-    if (err instanceof FeedParseError) return fail(`${err.reason}: ${err.message}`);
+    if (err instanceof FeedParseError) {
+      return fail(`${err.reason}: ${err.message}`, null, { kind: "parse_failed", reason: err.reason, message: err.message });
+    }
     throw err;
   }
 
   // Sized to the feed: every item the document holds stays remembered, so a steady big feed costs
   // only its new items. Twice the document, so items that stay while others churn are kept too.
   const seenBound = Math.max(policy.seenPerFeed, 2 * parsed.items.length);
-  const skipped: Array<{ item: string; reason: string }> = [];
+  const skipped: Array<{ item: string; reason: ItemSkipReason }> = [];
+  const skipCounts: Partial<Record<ItemSkipReason, number>> = {};
+  const unsafe = new Set(diagnostics.unsafeLinkItems);
   let newItems = 0;
   for (let start = 0; start < parsed.items.length; start += ITEM_SLICE) {
     const candidates: ArticleCandidate[] = [];
-    for (const item of parsed.items.slice(start, start + ITEM_SLICE)) {
-      const c = toCandidate(item, feed, parsed.title, now);
-      if ("reason" in c) skipped.push({ item: item.title ?? item.id ?? "(untitled)", reason: c.reason });
-      else candidates.push(c);
-    }
+    parsed.items.slice(start, start + ITEM_SLICE).forEach((item, i) => {
+      const c = toCandidate(item, feed, parsed.title, now, unsafe.has(start + i));
+      if (!("reason" in c)) return void candidates.push(c);
+      skipped.push({ item: item.title ?? item.id ?? "(untitled)", reason: c.reason });
+      skipCounts[c.reason] = (skipCounts[c.reason] ?? 0) + 1;
+    });
     const fresh = await ports.seen.unseen(feed.id, candidates.map((c) => c.articleId));
     // Enqueue, then remember as seen, then save the body hash: a crash in between repeats the
     // enqueue, and the article's job id turns the repeat into a no-op. Nothing is lost.
@@ -154,8 +171,9 @@ export async function pollFeed(feed: FeedSpec, state: FeedState, ports: PollPort
     newItems += fresh.size;
   }
 
+  const health = classifyFeedHealth({ kind: "parsed", items: parsed.items.length, skipped: skipCounts, diagnostics });
   return success(newItems > 0 ? "new_items" : "nothing_new", {
-    ...validators, bodyHash, itemsSeen: state.itemsSeen + newItems,
+    ...validators, bodyHash, itemsSeen: state.itemsSeen + newItems, health: health.status, healthReason: health.reason,
     ...(newItems > 0 ? { lastNewItemsAt: now.toISOString() } : {}),
-  }, (intervalSeconds) => ({ status: "parsed", items: parsed.items.length, newItems, skipped, intervalSeconds }));
+  }, (intervalSeconds) => ({ status: "parsed", items: parsed.items.length, newItems, skipped, health, intervalSeconds }));
 }

@@ -44,8 +44,9 @@ describe("feed items to article candidates", () => {
     expect(c).toMatchObject({ canonicalUrl: "https://news.example.com/a", publishedAt: "2024-01-02T00:00:00.000Z", feedId: "wire" });
   });
   it("refuses items without a usable link, with the reason", () => {
-    expect(toCandidate({ ...item, link: null }, feed, null, new Date())).toEqual({ reason: "item has no link" });
-    expect(toCandidate({ ...item, link: "mailto:x@example.com" }, feed, null, new Date())).toMatchObject({ reason: expect.stringMatching(/not http/) });
+    expect(toCandidate({ ...item, link: null }, feed, null, new Date())).toEqual({ reason: "no_link" });
+    expect(toCandidate({ ...item, link: null }, feed, null, new Date(), true)).toEqual({ reason: "unsafe_link" });
+    expect(toCandidate({ ...item, link: "mailto:x@example.com" }, feed, null, new Date())).toEqual({ reason: "not_http" });
   });
 });
 

@@ -2,24 +2,38 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { loadConfig, type Config } from "@regradar/shared";
 import {
-  feedIdFor, feedSpecSchema, loadFeeds, parseOpml, redisFeedStateStore, saveFeeds, syncSchedules, type FeedSpec,
+  feedIdFor, feedSpecSchema, loadFeeds, parseOpml, redisFeedStateStore, saveFeeds, syncSchedules, type FeedSpec, type FeedState,
 } from "@regradar/fetcher";
 import { CliError, printJson } from "../cli-error.js";
-import { withRedis, type RedisContext } from "../redis-context.js";
+import { withRedis } from "../redis-context.js";
 import { isListening } from "../redis-server.js";
 
-/** Runs `fn` when Redis is reachable (never starting a private one): registry edits succeed without it. */
-async function ifRedisReachable<T>(config: Config, fn: (ctx: RedisContext) => Promise<T>): Promise<T | null> {
-  if (!config.redisUrl && !(await isListening("127.0.0.1", 6379))) return null;
-  return withRedis(config, fn).catch(() => null);
+/**
+ * Brings the feed schedules in Redis in line with the registry. Registry edits succeed without Redis
+ * (the next `regradar run` syncs them), so an unreachable Redis is reported, not fatal; any other
+ * failure says why.
+ */
+async function resync(config: Config, feeds: FeedSpec[]): Promise<{ scheduled: true } | { scheduled: false; reason: string }> {
+  if (!config.redisUrl && !(await isListening("127.0.0.1", 6379))) {
+    return { scheduled: false, reason: "no Redis reachable: schedules follow at the next `regradar run`" };
+  }
+  try {
+    await withRedis(config, async ({ redis, queues }) => {
+      await syncSchedules(queues.feeds, redisFeedStateStore(redis, config.queuePrefix), feeds);
+    });
+    return { scheduled: true };
+  } catch (err) {
+    return { scheduled: false, reason: `schedules not synced: ${(err as Error).message}` };
+  }
 }
 
-async function resync(config: Config, feeds: FeedSpec[]): Promise<boolean> {
-  const done = await ifRedisReachable(config, async ({ redis, queues }) => {
-    await syncSchedules(queues.feeds, redisFeedStateStore(redis, config.queuePrefix), feeds);
-    return true;
-  });
-  return done === true;
+/** Feed health needs Redis; without one reachable the list still shows the registry. */
+async function feedHealth(config: Config, feeds: FeedSpec[]): Promise<FeedState[] | null> {
+  if (!config.redisUrl && !(await isListening("127.0.0.1", 6379))) return null;
+  return withRedis(config, async ({ redis }) => {
+    const state = redisFeedStateStore(redis, config.queuePrefix);
+    return Promise.all(feeds.map((f) => state.get(f.id)));
+  }).catch(() => null);
 }
 
 export async function feeds(argv: string[]): Promise<void> {
@@ -32,10 +46,7 @@ export async function feeds(argv: string[]): Promise<void> {
   const registry = await loadFeeds(config.feedsFile);
   switch (sub) {
     case "list": {
-      const health = await ifRedisReachable(config, async ({ redis }) => {
-        const state = redisFeedStateStore(redis, config.queuePrefix);
-        return Promise.all(registry.map((f) => state.get(f.id)));
-      });
+      const health = await feedHealth(config, registry);
       const rows = registry.map((f, i) => ({ ...f, health: health?.[i] ?? null }));
       if (values.json) return printJson({ feeds: rows });
       if (rows.length === 0) return void process.stdout.write(`no feeds in ${config.feedsFile}; add one with: regradar feeds add --url <feed-url>\n`);
@@ -43,6 +54,7 @@ export async function feeds(argv: string[]): Promise<void> {
         const h = r.health;
         const status = !h ? "health unknown (Redis not reachable)"
           : h.lastError && (!h.lastSuccessAt || h.lastErrorAt! > h.lastSuccessAt) ? `FAILING x${h.consecutiveFailures}: ${h.lastError}`
+          : h.health === "degraded" ? `DEGRADED: ${h.healthReason}; last success ${h.lastSuccessAt}, ${h.itemsSeen} items`
           : h.lastSuccessAt ? `ok, last success ${h.lastSuccessAt}, ${h.itemsSeen} items, every ${h.intervalSeconds}s`
           : h.pollStartedAt ? `first poll in progress since ${h.pollStartedAt}` : "never polled";
         process.stdout.write(`${r.id}\t${r.url}\t${r.tags.join(",")}\t${status}\n`);
@@ -61,7 +73,7 @@ export async function feeds(argv: string[]): Promise<void> {
       const next = [...registry, parsed.data];
       await saveFeeds(config.feedsFile, next);
       const synced = await resync(config, next);
-      return printJson({ added: parsed.data, scheduled: synced });
+      return printJson({ added: parsed.data, ...synced });
     }
     case "remove": {
       const id = positionals[0];
@@ -70,7 +82,7 @@ export async function feeds(argv: string[]): Promise<void> {
       const next = registry.filter((f) => f.id !== id);
       await saveFeeds(config.feedsFile, next);
       const synced = await resync(config, next);
-      return printJson({ removed: id, scheduled: synced });
+      return printJson({ removed: id, ...synced });
     }
     case "import": {
       const file = positionals[0];
@@ -89,7 +101,7 @@ export async function feeds(argv: string[]): Promise<void> {
       const next = [...registry, ...added];
       await saveFeeds(config.feedsFile, next);
       const synced = await resync(config, next);
-      return printJson({ added: added.length, skipped, scheduled: synced });
+      return printJson({ added: added.length, skipped, ...synced });
     }
     default:
       throw new CliError("usage: regradar feeds list|add --url <u> [--id] [--title] [--interval s] [--tag t]...|remove <id>|import <opml>");

@@ -1,12 +1,9 @@
-import { promises as dns, type LookupAddress, type LookupOptions } from "node:dns";
-import { isIP, type LookupFunction, type Socket } from "node:net";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { pipeline as pipelineCb } from "node:stream";
-import zlib from "node:zlib";
-import { Agent, buildConnector, request, type Dispatcher } from "undici";
-import { createAddressGuard, type AddressGuard } from "./address-guard.js";
+import { promises as dns } from "node:dns";
+import { Agent, request, type Dispatcher } from "undici";
+import { createAddressGuard } from "./address-guard.js";
+import { guardedConnector, precheckHost } from "./guarded-connection.js";
 import { HttpFetchError } from "./http-fetch-error.js";
+import { readBody } from "./response-body.js";
 
 /** Resolves a host name to the addresses a connection may use. The default is the system resolver. */
 export type ResolveHost = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
@@ -180,79 +177,6 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   };
 }
 
-/**
- * The connector every socket goes through. The guard runs twice: in `lookup` on each resolved
- * address (so a name that resolves, or re-resolves, to a private address is never dialled), and on
- * the socket's actual peer address once connected (covering literal IPs, which skip lookup).
- */
-function guardedConnector(guard: AddressGuard, resolveHost: ResolveHost, timeout: number): buildConnector.connector {
-  const lookup = guardedLookup(guard, resolveHost) as LookupFunction;
-  const connect = buildConnector({ timeout, lookup });
-  return (options, callback) => {
-    connect(options, (err, socket) => {
-      if (err) return callback(err, null);
-      const peer = (socket as Socket).remoteAddress;
-      const verdict =
-        peer === undefined
-          ? ({ allowed: false, reason: "no_peer_address" } as const)
-          : guard.checkAddress(peer, options.hostname);
-      if (!verdict.allowed) {
-        socket!.destroy();
-        return callback(blockedError(options.hostname, peer ?? "?", verdict.reason), null);
-      }
-      callback(null, socket!);
-    });
-  };
-}
-
-function guardedLookup(guard: AddressGuard, resolveHost: ResolveHost) {
-  return (
-    hostname: string,
-    options: LookupOptions,
-    callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
-  ): void => {
-    const hostVerdict = guard.checkHost(hostname);
-    if (!hostVerdict.allowed) {
-      callback(blockedError(hostname, hostname, hostVerdict.reason), "");
-      return;
-    }
-    resolveHost(hostname).then(
-      (addresses) => {
-        const wanted = addresses.filter((a) => !options.family || a.family === options.family);
-        // Connect only to permitted addresses; a name with none left is refused outright.
-        const permitted = wanted.filter((a) => guard.checkAddress(a.address, hostname).allowed);
-        if (permitted.length === 0) {
-          const first = wanted[0];
-          const why = first ? guard.checkAddress(first.address, hostname) : null;
-          const err = first
-            ? blockedError(hostname, first.address, why && !why.allowed ? why.reason : "blocked")
-            : new HttpFetchError("dns_failure", `no address for ${hostname}`);
-          callback(err, "");
-          return;
-        }
-        if (options.all) callback(null, permitted);
-        else callback(null, permitted[0]!.address, permitted[0]!.family);
-      },
-      (err: NodeJS.ErrnoException) => {
-        callback(
-          new HttpFetchError("dns_failure", `cannot resolve ${hostname}: ${err.code ?? err.message}`, { cause: err }),
-          "",
-        );
-      },
-    );
-  };
-}
-
-function precheckHost(guard: AddressGuard, url: URL): void {
-  const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
-  const verdict = isIP(host) ? guard.checkAddress(host, host) : guard.checkHost(host);
-  if (!verdict.allowed) throw blockedError(host, host, verdict.reason, url.href);
-}
-
-function blockedError(host: string, address: string, why: string, url?: string): HttpFetchError {
-  return new HttpFetchError("blocked_address", `refusing to connect to ${host} (${address}): ${why}`, { url });
-}
-
 function parseHttpUrl(value: string, forUrl: string, base?: URL): URL {
   let url: URL;
   try {
@@ -264,118 +188,6 @@ function parseHttpUrl(value: string, forUrl: string, base?: URL): URL {
     throw new HttpFetchError("bad_url", `unsupported scheme ${url.protocol} in ${url.href}`, { url: forUrl });
   }
   return url;
-}
-
-async function readBody(res: Dispatcher.ResponseData, maxBytes: number, url: string): Promise<Buffer> {
-  const tooLarge = (what: string) =>
-    new HttpFetchError("too_large", `${what} exceeds the ${maxBytes}-byte limit`, { url });
-
-  const declared = Number(res.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    discard(res.body);
-    throw tooLarge(`declared Content-Length ${declared}`);
-  }
-
-  let decoders: DecodeStage[];
-  try {
-    decoders = contentDecoders(res.headers["content-encoding"]);
-  } catch (err) {
-    discard(res.body);
-    throw new HttpFetchError("bad_encoding", (err as Error).message, { url });
-  }
-
-  const decodeErrors = new WeakSet<Error>();
-  const chunks: Buffer[] = [];
-  let wireBytes = 0;
-  let bodyBytes = 0;
-  try {
-    await pipeline(
-      res.body,
-      async function* countWireBytes(source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          wireBytes += chunk.length;
-          if (wireBytes > maxBytes) throw tooLarge("body");
-          yield chunk;
-        }
-      },
-      (source: AsyncIterable<Buffer>) => decoders.reduce((acc, stage) => stage(acc, decodeErrors), source),
-      async function collect(source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          bodyBytes += chunk.length;
-          if (bodyBytes > maxBytes) throw tooLarge("decompressed body");
-          chunks.push(chunk);
-        }
-      },
-    );
-  } catch (err) {
-    if (err instanceof Error && decodeErrors.has(err)) {
-      throw new HttpFetchError("bad_encoding", `cannot decode body: ${err.message}`, { url, cause: err });
-    }
-    throw err;
-  }
-  return Buffer.concat(chunks, bodyBytes);
-}
-
-/** Drops a body unread; destroying it makes undici close the connection instead of reading on. */
-function discard(body: Dispatcher.ResponseData["body"]): void {
-  body.on("error", () => {}); // the abort error destroy() emits is the intended outcome
-  body.destroy();
-}
-
-type DecodeStage = (source: AsyncIterable<Buffer>, errors: WeakSet<Error>) => AsyncIterable<Buffer>;
-
-// Lenient flushing, as browsers do: a body truncated at a block boundary still decodes.
-const zlibOptions = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
-const brotliOptions = {
-  flush: zlib.constants.BROTLI_OPERATION_FLUSH,
-  finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
-};
-
-/** Decoders in the order to apply them (Content-Encoding lists codings in the order applied). */
-function contentDecoders(header: string | string[] | undefined): DecodeStage[] {
-  const codings = (Array.isArray(header) ? header.join(",") : header ?? "")
-    .split(",")
-    .map((c) => c.trim().toLowerCase())
-    .filter((c) => c !== "" && c !== "identity");
-  return codings.reverse().map((coding) => {
-    switch (coding) {
-      case "gzip":
-      case "x-gzip":
-        return decodeWith(() => zlib.createGunzip(zlibOptions));
-      case "br":
-        return decodeWith(() => zlib.createBrotliDecompress(brotliOptions));
-      case "deflate":
-        // "deflate" should be zlib-wrapped, but some servers send raw deflate: sniff the header.
-        return decodeWith((first) =>
-          (first[0]! & 0x0f) === 0x08 ? zlib.createInflate(zlibOptions) : zlib.createInflateRaw(zlibOptions),
-        );
-      default:
-        throw new Error(`unsupported Content-Encoding ${coding}`);
-    }
-  });
-}
-
-/**
- * Runs the source through a zlib stream created once the first chunk is known. Output is pulled
- * (async iteration), so backpressure holds and a bomb never inflates faster than it is counted.
- */
-function decodeWith(create: (first: Buffer) => zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress): DecodeStage {
-  return async function* decode(source, errors) {
-    const it = source[Symbol.asyncIterator]();
-    let first = await it.next();
-    while (!first.done && first.value.length === 0) first = await it.next();
-    if (first.done) return; // empty body: nothing to decode
-    const decoder = create(first.value);
-    decoder.once("error", (err) => errors.add(err));
-    const head = first.value;
-    async function* input() {
-      yield head;
-      for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
-    }
-    // The callback form returns the decoder; its errors surface through the iteration below.
-    const output = pipelineCb(Readable.from(input()), decoder, () => {});
-    for await (const chunk of output) yield chunk as Buffer;
-  };
 }
 
 function toFetchError(err: unknown, url: string): unknown {

@@ -80,6 +80,8 @@ function textConditions(clauses: QueryClause[]): { where: string[]; params: unkn
   return { where, params, rankMatch: positive.length ? ftsAny(positive) : null };
 }
 
+const isBusy = (err: unknown) => /^SQLITE_(BUSY|LOCKED)/.test((err as { code?: string }).code ?? "");
+
 /** The embedded single-machine index: one SQLite file, WAL, FTS5. */
 export class SqliteArticleStore implements ArticleStore {
   readonly kind = "sqlite" as const;
@@ -134,8 +136,12 @@ export class SqliteArticleStore implements ArticleStore {
       }
     });
     try {
-      write(docs);
+      // IMMEDIATE takes the write lock before the first read: two processes upserting at once then wait
+      // their turn (busy_timeout) instead of one failing at once when its read lock cannot be upgraded.
+      write.immediate(docs);
     } catch (err) {
+      // Another writer held the file past the busy timeout: transient, the queue retries the batch.
+      if (isBusy(err)) throw err;
       // A failed transaction wrote nothing: report every document of the batch, never drop them.
       return { created: [], updated: [], unchanged: [], rejected: docs.map((d) => ({ id: d.id, reason: (err as Error).message })) };
     }

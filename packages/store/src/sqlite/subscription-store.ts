@@ -111,7 +111,7 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       return this.db.prepare<[string, string], { article_id: string }>("SELECT article_id FROM alerts WHERE subscription_id = ? AND delivery_id = ? ORDER BY score DESC, matched_at")
         .all(subscriptionId, deliveryId).map((r) => r.article_id);
     });
-    return claim();
+    return claim.immediate();
   }
 
   async ensureDelivery(d: DeliveryRecord): Promise<DeliveryRecord> {

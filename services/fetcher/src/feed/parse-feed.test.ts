@@ -1,6 +1,6 @@
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { FeedParseError, parseFeed } from "./parse-feed.js";
+import { FeedParseError, parseFeed, parseFeedWithDiagnostics } from "./parse-feed.js";
 
 const atom03 = (body: string) => `<feed version="0.3" xmlns="http://purl.org/atom/ns#">${body}</feed>`;
 const atom10 = (body: string, attrs = "") => `<feed xmlns="http://www.w3.org/2005/Atom"${attrs}>${body}</feed>`;
@@ -463,5 +463,41 @@ describe("parseFeed: Atom base64 media content", () => {
   it("decodes base64 content of a non-text media type", () => {
     const i = item(atom10(`<entry><content type="application/octet-stream">RXhhbXBsZSA8Yj5BdG9tPC9iPg==</content></entry>`));
     expect(i.content).toBe("Example <b>Atom</b>");
+  });
+});
+
+describe("parseFeedWithDiagnostics", () => {
+  const diag = (xml: string | Uint8Array, opts = {}) => parseFeedWithDiagnostics(typeof xml === "string" ? new Uint8Array(Buffer.from(xml)) : xml, opts).diagnostics;
+
+  it("reports nothing for a well-formed UTF-8 feed, and returns exactly what parseFeed returns", () => {
+    const xml = rss20(`<item><title>A</title><link>http://example.com/a</link></item>`);
+    expect(parseFeedWithDiagnostics(xml).feed).toEqual(parseFeed(xml));
+    expect(diag(xml)).toEqual({
+      encoding: "utf-8", charset: null, repairs: [], unsafeLinkItems: [], truncated: { title: 0, summary: 0, content: 0, items: 0 },
+    });
+  });
+
+  it("names each repair the lenient reader made", () => {
+    expect(diag(rss20(`<item><title>A</title>`).slice(0, -20)).repairs).toContain("unclosed_elements");
+    expect(diag(rss20(`<item><title>A</b></title></item>`)).repairs).toEqual(["stray_end_tag"]);
+    expect(diag(rss20(`<item><title>A<b>b</title></item>`)).repairs).toEqual(["mismatched_end_tag"]);
+    expect(diag(rss20(`<title>A &nbsp; B & C</title>`)).repairs.sort()).toEqual(["bare_ampersand", "undeclared_entity"]);
+    expect(diag(`${rss20("")}<rss/>`).repairs).toEqual(["content_after_root"]);
+  });
+
+  it("lists items whose only link was a script or data URL", () => {
+    const xml = atom10(`<entry><link href="javascript:alert(1)"/></entry><entry><link href="http://example.com/ok"/></entry><entry><id>x</id></entry>`);
+    expect(diag(xml).unsafeLinkItems).toEqual([0]);
+  });
+
+  it("cuts fields and items to the caps only when asked, counting each cut", () => {
+    const xml = rss20(`<item><title>${"t".repeat(50)}</title><description>&lt;p&gt;${"s".repeat(50)}&lt;/p&gt;</description></item><item/><item/>`);
+    expect(parseFeed(xml).items[0]!.title).toHaveLength(50);
+    const { feed, diagnostics } = parseFeedWithDiagnostics(xml, { caps: { titleChars: 10, summaryChars: 20, contentChars: 100, items: 2 } });
+    expect(feed.items).toHaveLength(2);
+    expect(feed.items[0]!.title).toBe("t".repeat(10));
+    // Cut HTML is re-sanitised: the open <p> is closed, not left dangling.
+    expect(feed.items[0]!.summary).toBe(`<p>${"s".repeat(17)}</p>`);
+    expect(diagnostics.truncated).toEqual({ title: 1, summary: 1, content: 0, items: 1 });
   });
 });

@@ -1,5 +1,6 @@
 import sanitize from "sanitize-html";
 import { decodeHTML } from "entities";
+import { mapC1ToWindows1252 } from "@regradar/shared/text-decoding";
 import { isUnsafeUrl, urljoin } from "./resolve-links.js";
 
 // Allow-lists follow feedparser's _HTMLSanitizer, so sanitised feed HTML reads the way feed
@@ -132,7 +133,16 @@ export function sanitizeFeedHtml(html: string, baseUrl?: string | null): string 
       },
     },
   });
-  return restoreBareText(out);
+  return windows1252References(restoreBareText(out));
+}
+
+/** "&#146;" means windows-1252's ’ in feeds, never the C1 control: rewrite it as the character meant. */
+function windows1252References(html: string): string {
+  if (!html.includes("&#")) return html;
+  return html.replace(/&#(?:(1[2-5]\d)|[xX]([89][0-9a-fA-F]));/g, (all, dec: string | undefined, hex: string | undefined) => {
+    const mapped = mapC1ToWindows1252(String.fromCharCode(dec ? Number(dec) : Number.parseInt(hex!, 16)));
+    return mapped.charCodeAt(0) > 0x9f ? `&#x${mapped.charCodeAt(0).toString(16)};` : all;
+  });
 }
 
 // feedparser copies text verbatim: a bare "&", "<" or ">" that cannot start markup stays as written
@@ -144,8 +154,12 @@ const BARE_GT = "\ue002";
 
 function markBareText(html: string): string {
   const cleaned = html.replace(/[\ue000-\ue002]/g, "");
-  return cleaned.replace(/(<[a-zA-Z/!?][^<>]*>)|<|>|&/g, (all: string, tag: string | undefined, offset: number) => {
+  // A comment passes whole: a tag inside one ("<!-- <script> -->") must not split it, or its "-->"
+  // would be escaped and the comment would swallow the rest of the content.
+  return cleaned.replace(/(<!--[\s\S]*?-->|<[a-zA-Z/!?][^<>]*>)|<>|<|>|&/g, (all: string, tag: string | undefined, offset: number) => {
     if (tag) return tag;
+    // "<>" is SGML's empty tag: it marks nothing up and reads as nothing.
+    if (all === "<>") return "";
     if (all === ">") return BARE_GT;
     // "< script>" is not markup to a browser, but it reads like it: only "<" before a digit, "=",
     // "<" or a space not followed by a name stays bare.

@@ -34,6 +34,24 @@ export interface XmlElement {
 }
 export type XmlNode = XmlElement | string;
 
+/**
+ * What the reader had to repair to build a tree. `unclosed_elements` at the end of the document is
+ * how a truncated download shows; the entity and ampersand repairs are common in working feeds.
+ */
+export type XmlRepair =
+  | "unclosed_elements"
+  | "unterminated_markup"
+  | "mismatched_end_tag"
+  | "stray_end_tag"
+  | "content_after_root"
+  | "undeclared_entity"
+  | "bare_ampersand";
+
+export interface XmlDocument {
+  root: XmlElement;
+  repairs: Set<XmlRepair>;
+}
+
 const KNOWN_NS: Record<string, string> = {
   "http://www.w3.org/2005/atom": "atom",
   "http://purl.org/atom/ns#": "atom",
@@ -162,6 +180,7 @@ class Reader {
   private readonly stack: XmlElement[] = [];
   private root: XmlElement | null = null;
   private readonly nsStack: Array<Record<string, string>> = [{ xml: "http://www.w3.org/XML/1998/namespace" }];
+  readonly repairs = new Set<XmlRepair>();
 
   constructor(
     private readonly src: string,
@@ -170,8 +189,12 @@ class Reader {
 
   decodeText(s: string): string {
     if (s.indexOf("&") < 0) return s;
+    if (/&(?![A-Za-z_#])/.test(s)) this.repairs.add("bare_ampersand");
     return s.replace(/&(#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z_][\w.-]*);?/g, (all, body: string) => {
-      if (!all.endsWith(";")) return all;
+      if (!all.endsWith(";")) {
+        this.repairs.add("bare_ampersand");
+        return all;
+      }
       if (body[0] === "#") {
         const decoded = decodeHTMLStrict(all);
         return decoded === all ? "" : decoded;
@@ -191,6 +214,7 @@ class Reader {
       }
       // Undeclared HTML entities (&nbsp;, &eacute;): feedparser's loose mode resolves them, with
       // HTML 4 values where HTML5 changed them.
+      this.repairs.add("undeclared_entity");
       return HTML4_OVERRIDES[body] ?? decodeHTMLStrict(all);
     });
   }
@@ -214,11 +238,13 @@ class Reader {
       this.pos = lt;
       if (s.startsWith("<!--", lt)) {
         const end = s.indexOf("-->", lt + 4);
+        if (end < 0) this.repairs.add("unterminated_markup");
         this.pos = end < 0 ? n : end + 3;
         continue;
       }
       if (s.startsWith("<![CDATA[", lt)) {
         const end = s.indexOf("]]>", lt + 9);
+        if (end < 0) this.repairs.add("unterminated_markup");
         const data = s.slice(lt + 9, end < 0 ? n : end);
         flushText();
         if (this.stack.length) this.stack[this.stack.length - 1]!.children.push(data);
@@ -242,6 +268,7 @@ class Reader {
           continue;
         }
         flushText();
+        if (!m[0].endsWith(">")) this.repairs.add("unterminated_markup");
         this.closeTag(m[1]!);
         this.pos = lt + m[0].length;
         continue;
@@ -256,6 +283,7 @@ class Reader {
     }
     flushText();
     if (!this.root) throw new XmlTreeError("invalid_xml", "no root element");
+    if (this.stack.length > 0) this.repairs.add("unclosed_elements");
     return this.root;
   }
 
@@ -287,7 +315,10 @@ class Reader {
     const attrRe = /\s*([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?/y;
     for (;;) {
       while (i < s.length && /\s/.test(s[i]!)) i++;
-      if (i >= s.length) break;
+      if (i >= s.length) {
+        this.repairs.add("unterminated_markup");
+        break;
+      }
       if (s[i] === ">") {
         i++;
         break;
@@ -314,6 +345,7 @@ class Reader {
     const parent = this.stack[this.stack.length - 1] ?? null;
     if (!parent && this.root) {
       // Content after the root element: a second root is ignored (feedparser reads the first).
+      this.repairs.add("content_after_root");
       if (!selfClosing) {
         this.stack.push(this.makeDetached(qname));
         this.nsStack.push(this.nsStack[this.nsStack.length - 1]!);
@@ -372,6 +404,7 @@ class Reader {
   private closeTag(qname: string): void {
     for (let j = this.stack.length - 1; j >= 0; j--) {
       if (this.stack[j]!.qname === qname || this.stack[j]!.qname.toLowerCase() === qname.toLowerCase()) {
+        if (j < this.stack.length - 1) this.repairs.add("mismatched_end_tag");
         while (this.stack.length > j) {
           this.stack.pop();
           this.nsStack.pop();
@@ -380,6 +413,7 @@ class Reader {
       }
     }
     // A stray end tag is ignored, as a browser would.
+    this.repairs.add("stray_end_tag");
   }
 }
 
@@ -388,8 +422,10 @@ function splitQName(q: string): [string, string] {
   return i < 0 ? ["", q] : [q.slice(0, i), q.slice(i + 1)];
 }
 
-export function parseXml(src: string, baseUrl: string | null): XmlElement {
-  return new Reader(src, baseUrl).parse();
+export function parseXml(src: string, baseUrl: string | null): XmlDocument {
+  const reader = new Reader(src, baseUrl);
+  const root = reader.parse();
+  return { root, repairs: reader.repairs };
 }
 
 // ---- helpers over the tree ----
