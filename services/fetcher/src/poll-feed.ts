@@ -8,7 +8,7 @@ import {
 import { classifyFeedHealth, type FeedHealth, type ItemSkipReason, type PollObservation } from "./feed-health.js";
 import type { FeedSpec } from "./feed-registry.js";
 import type { FeedState, FeedStateStore } from "./feed-state.js";
-import type { HostSlots } from "./host-slots.js";
+import type { HostSlots, HostWaiter } from "./host-slots.js";
 import { failureBackoff, jitteredMs, nextInterval, type PollPolicy } from "./poll-policy.js";
 
 export interface PollPorts {
@@ -73,12 +73,12 @@ export function toCandidate(
  * Retry-After), cheaply (a 304 or an unchanged body costs no parsing), and safely (the guarded client).
  * Failures are results, not throws: the next scheduled poll, backed off, is the retry.
  */
-export async function pollFeed(feed: FeedSpec, state: FeedState, ports: PollPorts, policy: PollPolicy): Promise<PollResult> {
+export async function pollFeed(feed: FeedSpec, state: FeedState, ports: PollPorts, policy: PollPolicy, waiter: HostWaiter): Promise<PollResult> {
   const now = ports.now();
   if (state.nextPollNotBefore && Date.parse(state.nextPollNotBefore) > now.getTime()) {
     return { status: "polled", outcome: { status: "deferred", until: state.nextPollNotBefore }, patch: {}, nextDueAt: Date.parse(state.nextPollNotBefore) };
   }
-  const slot = await ports.slots.acquire(new URL(feed.url).host);
+  const slot = await ports.slots.acquire(new URL(feed.url).host, waiter);
   if (!slot.acquired) return { status: "host_busy", retryInMs: slot.retryInMs };
 
   const fail = (reason: string, retryAfterMs: number | null = null, observed?: PollObservation): PolledFeed => {

@@ -47,7 +47,8 @@ export async function runPollJob(job: PollJob, ports: PollJobPorts, policy: Poll
 
   let result;
   try {
-    result = await pollFeed(feed, begun.state, ports, policy);
+    // On a busy host the earliest due poll goes first; one asked for by hand queues from now.
+    result = await pollFeed(feed, begun.state, ports, policy, { id: job.jobId, since: job.dueAt ?? ports.now().getTime() });
   } catch (err) {
     await ports.state.abandonPoll(feed.id, job.jobId);
     throw err;

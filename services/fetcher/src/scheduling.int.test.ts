@@ -111,6 +111,23 @@ describe("feed schedules (real Redis, real BullMQ worker, local feed farm)", () 
     for (const s of small) expect(Math.max(...gaps(requestsOf(f.farm, s.id)))).toBeLessThan(2_000);
   });
 
+  test("feeds sharing a host: one request at a time, the delay between requests kept, and none left behind", async ({ prefix, tmpDir }) => {
+    const f = await fetcherOnFarm({ prefix, tmpDir }, { REGRADAR_POLL_MIN_SECONDS: "2", REGRADAR_POLL_MAX_SECONDS: "2", REGRADAR_CONCURRENCY: "8" }, 100);
+    // 12 feeds every 2 s on one host with a 100 ms delay: 6 requests/s of a possible ~8.
+    const shared = Array.from({ length: 12 }, (_, i) => ({ id: `shared-${i}`, interval: 2, kind: "static", items: 2, host: "shared.farm.test" }));
+    await f.register(shared);
+    await f.start();
+    await sleep(12_000);
+    expect(f.farm.totals.overlaps).toBe(0);
+    expect(f.farm.totals.tooSoon).toBe(0);
+    // Served in order of due time: every feed polled about every 2 s, none waiting for a lucky moment.
+    for (const s of shared) {
+      const rs = requestsOf(f.farm, s.id);
+      expect(rs.length).toBeGreaterThanOrEqual(4);
+      expect(Math.max(...gaps(rs))).toBeLessThan(4_500);
+    }
+  });
+
   test("one 50,000-item feed: enqueued in bulk within seconds, re-polls cost only its new items, and small feeds stay on time", async ({ prefix, tmpDir, redis }) => {
     const f = await fetcherOnFarm({ prefix, tmpDir }, { REGRADAR_POLL_MIN_SECONDS: "3", REGRADAR_POLL_MAX_SECONDS: "3", REGRADAR_CONCURRENCY: "4" });
     const small = Array.from({ length: 20 }, (_, i) => ({ id: `small-${i}`, interval: 3, kind: "static", items: 5 }));
