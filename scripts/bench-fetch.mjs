@@ -3,7 +3,7 @@
 //
 //   npm run bench:fetch -- [--feeds=10000] [--interval=40] [--seconds=60] [--concurrency=64] [--host-delay-ms=20]
 //
-// Three processes, so each is measured alone: a local feed farm (scripts/lib/feed-farm.mjs) serving
+// Three processes, so each is measured alone: a local feed farm (scripts/lib/feed-host-farm.mjs) serving
 // N feeds under N host names (20% of the feeds on 5 shared hosts), the fetcher (its real composition
 // root, one BullMQ worker, its HTTP client resolving every farm host to 127.0.0.1), and this script
 // with a private redis-server. Feeds: mostly unchanged behind an ETag (304s), some growing a new item
@@ -23,7 +23,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { resolveToFarm, startFeedFarm } from "./lib/feed-farm.mjs";
+import { resolveToFarm, startFeedFarm } from "./lib/feed-host-farm.mjs";
 import { mulberry32 } from "./lib/random.mjs";
 
 const self = fileURLToPath(import.meta.url);

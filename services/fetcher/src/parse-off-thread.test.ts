@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 // @ts-expect-error plain ESM helper shared with `npm run bench:fetch`, no type declarations
-import { rssDocument } from "../../../scripts/lib/feed-farm.mjs";
+import { rssDocument } from "../../../scripts/lib/feed-host-farm.mjs";
 import { DEFAULT_FEED_CAPS, FeedParseError, parseFeedWithDiagnostics } from "./feed/parse-feed.js";
 import { feedParser } from "./parse-off-thread.js";
 

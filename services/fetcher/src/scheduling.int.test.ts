@@ -2,7 +2,7 @@ import path from "node:path";
 import { createHttpClient, createLogger, loadConfig, openQueues, type CompletedJob, type Stage } from "@regradar/shared";
 import { inject, onTestFinished } from "vitest";
 // @ts-expect-error plain ESM helper shared with `npm run bench:fetch`, no type declarations
-import { resolveToFarm, startFeedFarm } from "../../../scripts/lib/feed-farm.mjs";
+import { resolveToFarm, startFeedFarm } from "../../../scripts/lib/feed-host-farm.mjs";
 import { describe, expect, test } from "../../../test/support/fixtures.js";
 import { saveFeeds, type FeedSpec } from "./feed-registry.js";
 import { redisFeedStateStore } from "./feed-state.js";

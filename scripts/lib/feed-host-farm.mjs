@@ -1,4 +1,4 @@
-// feed-farm.mjs — many feeds on one local HTTP server, told apart by host name, for fetcher tests and
+// feed-host-farm.mjs — many feeds on one local HTTP server, told apart by host name, for fetcher tests and
 // `npm run bench:fetch`. It listens on 127.0.0.1 only; the fetcher under test resolves every farm host
 // name to it. Every request is logged from the server's side (feed, host, start, end, status), and
 // per-host politeness is judged there: a request arriving while another to the same host is in flight
