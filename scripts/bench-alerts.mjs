@@ -12,16 +12,16 @@
 //    webhook receiver. Latency = receiver got the alert - the feed's poll job started.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { mulberry32 } from "./lib/random.mjs";
+import { mulberry32 } from "./lib/feed-farm.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = (p) => import(path.join(root, p));
 const shared = await dist("packages/shared/dist/index.js");
 const alerter = await dist("services/alerter/dist/index.js");
+const { freePort, median, pct } = await import("./lib/stats.mjs");
 const { startRedisServer } = await dist("packages/cli/dist/redis-server.js");
 const { extractMentions } = await dist("services/extractor/dist/index.js");
 
@@ -31,8 +31,6 @@ const RUNS = Number(args.get("runs") ?? 7);
 const ARTICLES = Number(args.get("articles") ?? 100);
 const FEEDS = Number(args.get("feeds") ?? 10);
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = Math.floor(s.length / 2); return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
 
 async function loadSources() {
   const file = path.join(root, "../shared/benchmarks/mentions/gold-public.jsonl");
@@ -94,10 +92,6 @@ async function benchMatching() {
   console.log(`alert matching (${SUBS} generated subscriptions, ${articles.length} benchmark articles of ~${avgChars} chars, one core)`);
   console.log(`  compile ${compileMs.toFixed(0)} ms; ${(matches / articles.length).toFixed(1)} matching subscriptions per article on average`);
   console.log(`  ${median(rates).toFixed(0)} articles/s (median of ${RUNS} passes of ${rounds * articles.length}; min ${Math.min(...rates).toFixed(0)}, max ${Math.max(...rates).toFixed(0)})`);
-}
-
-async function freePort() {
-  return new Promise((resolve) => { const s = net.createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); }); });
 }
 
 async function benchLatency() {

@@ -18,13 +18,13 @@
 // host delay after the last one ended, is a violation; any violation fails the run).
 import { fork } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { resolveToFarm, startFeedFarm } from "./lib/feed-host-farm.mjs";
-import { mulberry32 } from "./lib/random.mjs";
+import { mulberry32 } from "./lib/feed-farm.mjs";
+import { freePort, median, pct } from "./lib/stats.mjs";
 
 const self = fileURLToPath(import.meta.url);
 const root = path.resolve(path.dirname(self), "..");
@@ -39,9 +39,7 @@ const CONCURRENCY = opt("concurrency", 64);
 const HOST_DELAY_MS = opt("host-delay-ms", 20);
 const SHARED_HOSTS = 5;
 
-const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
 const sortNum = (xs) => Float64Array.from(xs).sort();
-const median = (xs) => pct(sortNum(xs), 50);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const mb = (bytes) => Math.round(bytes / 1024 / 1024);
 
@@ -107,13 +105,6 @@ async function fetcherRole() {
 }
 
 // ---- the orchestrator ---------------------------------------------------------------------------
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
-    srv.once("error", reject);
-  });
-}
 
 const nextMessage = (child, type) => new Promise((resolve) => {
   const on = (m) => { if (m.type === type) { child.off("message", on); resolve(m); } };

@@ -19,7 +19,12 @@ const envSchema = z.object({
     const problem = redisUrlProblem(url);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   }),
-  ELASTICSEARCH_URL: z.string().url().optional(),
+  // One node's URL, or several comma-separated (a cluster's nodes: the client spreads requests and fails over).
+  ELASTICSEARCH_URL: z.string().optional().superRefine((urls, ctx) => {
+    for (const url of urls?.split(",") ?? []) {
+      if (!/^https?:\/\/[^/]+/.test(url.trim())) ctx.addIssue({ code: "custom", message: `not an http(s) URL: ${JSON.stringify(url.trim())}` });
+    }
+  }),
   REGRADAR_ES_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, - and _ only").default("regradar-articles"),
   REGRADAR_DATA_DIR: z.string().min(1).default("./data"),
   REGRADAR_FEEDS: z.string().min(1).default("./feeds.yaml"),
@@ -55,6 +60,11 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+function elasticsearchConfig(urls: string, index: string): NonNullable<Config["elasticsearch"]> {
+  const nodes = urls.split(",").map((u) => u.trim()).filter(Boolean);
+  return { url: nodes[0]!, nodes, index };
+}
+
 function redisUrlProblem(url: string): string | null {
   const expected = "expected redis://host:port, rediss://host:port or redis+cluster://host:port,host:port";
   if (isClusterUrl(url)) {
@@ -67,7 +77,8 @@ function redisUrlProblem(url: string): string | null {
 
 export interface Config {
   redisUrl: string | undefined;
-  elasticsearch: { url: string; index: string } | undefined;
+  /** url: the first node (for messages); nodes: every node given. */
+  elasticsearch: { url: string; nodes: string[]; index: string } | undefined;
   dataDir: string;
   feedsFile: string;
   allowHosts: string[];
@@ -127,7 +138,7 @@ function parseEnv(env: Record<string, string | undefined>): Config {
   }
   return {
     redisUrl: e.REDIS_URL,
-    elasticsearch: e.ELASTICSEARCH_URL ? { url: e.ELASTICSEARCH_URL, index: e.REGRADAR_ES_INDEX } : undefined,
+    elasticsearch: e.ELASTICSEARCH_URL ? elasticsearchConfig(e.ELASTICSEARCH_URL, e.REGRADAR_ES_INDEX) : undefined,
     dataDir: e.REGRADAR_DATA_DIR,
     feedsFile: e.REGRADAR_FEEDS,
     allowHosts: e.REGRADAR_ALLOW_HOSTS,

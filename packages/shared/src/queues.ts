@@ -94,7 +94,18 @@ export interface JobRequest<K extends QueueKey> {
   delayMs?: number;
 }
 
-export interface QueuedJob<K extends QueueKey> { id: string; name: string; data: JobData<K>; attemptsMade: number; failedReason?: string; returnValue?: unknown }
+export interface QueuedJob<K extends QueueKey> {
+  id: string;
+  name: string;
+  data: JobData<K>;
+  attemptsMade: number;
+  failedReason?: string;
+  returnValue?: unknown;
+  /** Epoch ms: enqueued, taken by a worker, finished. */
+  enqueuedAt: number;
+  processedOn?: number;
+  finishedOn?: number;
+}
 
 /**
  * The only door to a queue: every job is validated before it reaches Redis, and gets the
@@ -111,6 +122,8 @@ export interface QueueHandle<K extends QueueKey> {
   unschedule(schedulerId: string): Promise<boolean>;
   scheduleIds(): Promise<string[]>;
   counts(...states: JobType[]): Promise<Record<string, number>>;
+  /** Workers connected to the queue right now, across all processes. */
+  workerCount(): Promise<number>;
   jobs(states: JobType[], start?: number, end?: number): Promise<Array<QueuedJob<K>>>;
   /** Removes the queue's waiting and delayed jobs, and its schedules (the demo, before a run). */
   drain(): Promise<void>;
@@ -142,9 +155,11 @@ function handleFor<K extends QueueKey>(key: K, queue: Queue): QueueHandle<K> {
       return (await queue.getJobSchedulers(0, -1)).flatMap((s) => (s.key ? [s.key] : []));
     },
     counts: (...states) => queue.getJobCounts(...states),
+    workerCount: () => queue.getWorkersCount(),
     async jobs(states, start = 0, end = -1) {
       return (await queue.getJobs(states, start, end)).filter(Boolean).map((j) => ({
-        id: j.id ?? "", name: j.name, data: j.data as JobData<K>, attemptsMade: j.attemptsMade,
+        id: j.id ?? "", name: j.name, data: j.data as JobData<K>, attemptsMade: j.attemptsMade, enqueuedAt: j.timestamp,
+        ...(j.processedOn ? { processedOn: j.processedOn } : {}), ...(j.finishedOn ? { finishedOn: j.finishedOn } : {}),
         ...(j.failedReason ? { failedReason: j.failedReason } : {}),
         ...(j.returnvalue !== undefined ? { returnValue: j.returnvalue as unknown } : {}),
       }));

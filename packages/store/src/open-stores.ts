@@ -23,7 +23,7 @@ export interface Stores {
 export async function openStores(config: Pick<Config, "elasticsearch" | "dataDir">, need: { articles?: boolean; subscriptions?: boolean } = { articles: true, subscriptions: true }): Promise<Stores> {
   let stores: Stores;
   if (config.elasticsearch) {
-    const client = createElasticsearchClient(config.elasticsearch.url);
+    const client = createElasticsearchClient(config.elasticsearch.nodes);
     const articles = new ElasticsearchArticleStore(client, { index: config.elasticsearch.index });
     const subscriptions = new ElasticsearchSubscriptionStore(client, subscriptionIndicesFor(config.elasticsearch.index));
     stores = { articles, subscriptions, close: async () => { await closeAll([articles, subscriptions]); await client.close(); } };

@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// npm run bench:scale: articles/s from feed poll to searchable with 1, 2 and 4 worker processes per
+// stage (fetcher, extractor, indexer; separate OS processes, as `regradar worker` runs them), then the
+// latency at a steady arrival of ~100 articles/s, and where the time goes (queue wait vs work per stage).
+// Figures, not pass/fail; the machine is shared, so compare the ratios within one run.
+// Last line, exactly: scale: 1x=<articles/s> 2x=<articles/s> 4x=<articles/s> p95=<seconds at 100/s>
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadSources, startFeedFarm } from "./lib/feed-farm.mjs";
+import { freePort, median, pct } from "./lib/stats.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const dist = (p) => import(path.join(root, p));
+const shared = await dist("packages/shared/dist/index.js");
+const { startRedisServer } = await dist("packages/cli/dist/redis-server.js");
+const { openPipeline } = await dist("packages/cli/dist/pipeline.js");
+const CLI = path.join(root, "packages/cli/dist/main.js");
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=")));
+const FEEDS = Number(args.get("feeds") ?? 200), ITEMS = Number(args.get("items") ?? 20), HOSTS = Number(args.get("hosts") ?? 40);
+const STAGES = ["fetcher", "extractor", "indexer"];
+const QUEUES = ["feeds", "articles", "index"];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const feedsYaml = (farm, n) => `feeds:\n${Array.from({ length: n }, (_, f) => `  - { id: f${f}, url: "${farm.feedUrl(f)}", interval: 86400 }`).join("\n")}\n`;
+
+/** k processes per stage on a fresh prefix and data directory; returns the producer's view and a stop. */
+async function startWorkers(redisUrl, farm, k, tag) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `regradar-scale-${tag}-`));
+  const feedsFile = path.join(dir, "feeds.yaml");
+  await writeFile(feedsFile, "feeds: []\n");
+  const env = {
+    REDIS_URL: redisUrl, REGRADAR_DATA_DIR: dir, REGRADAR_FEEDS: feedsFile, REGRADAR_ALLOW_HOSTS: "127.0.0.0/8",
+    REGRADAR_QUEUE_PREFIX: `scale-${tag}`, REGRADAR_HOST_DELAY_MS: "0", REGRADAR_LOG_LEVEL: "error", REGRADAR_CONCURRENCY: "8",
+  };
+  const children = STAGES.flatMap((stage) => Array.from({ length: k }, () =>
+    spawn(process.execPath, [CLI, "worker", stage], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] })));
+  const rt = await openPipeline(shared.loadConfig(env));
+  // Measured from when every process is consuming, not from process start-up.
+  while ((await Promise.all(QUEUES.map((q) => rt.queues[q].workerCount()))).some((n) => n < k)) await sleep(100);
+  return {
+    rt, feedsFile,
+    async stop() {
+      for (const c of children) c.kill("SIGTERM");
+      await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once("exit", r)))));
+      await rt.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Per article: its document's indexedAt minus when its feed's poll began. */
+async function latencies(rt) {
+  const polledAt = new Map();
+  for (const j of await rt.queues.feeds.jobs(["completed"])) {
+    const prev = polledAt.get(j.data.feedId);
+    if (j.processedOn && (!prev || j.processedOn < prev)) polledAt.set(j.data.feedId, j.processedOn);
+  }
+  const out = [];
+  for (let after = null; ;) {
+    const page = await rt.store.scan(after, 1000);
+    if (page.length === 0) break;
+    for (const d of page) out.push(Date.parse(d.indexedAt) - polledAt.get(d.feedId));
+    after = page.at(-1).id;
+  }
+  return out.filter(Number.isFinite);
+}
+
+/** Median queue wait and work per stage, from the completed jobs' own timestamps. */
+async function breakdown(rt) {
+  const lines = [];
+  for (const q of QUEUES) {
+    const jobs = (await rt.queues[q].jobs(["completed"])).filter((j) => j.processedOn && j.finishedOn);
+    lines.push(`    ${q.padEnd(9)} ${String(jobs.length).padStart(5)} jobs: wait p50 ${median(jobs.map((j) => j.processedOn - j.enqueuedAt))} ms, ` +
+      `work p50 ${median(jobs.map((j) => j.finishedOn - j.processedOn))} ms, p95 ${pct(jobs.map((j) => j.finishedOn - j.processedOn), 95)} ms`);
+  }
+  return lines.join("\n");
+}
+
+async function burst(redisUrl, farm, k) {
+  const w = await startWorkers(redisUrl, farm, k, `burst${k}`);
+  try {
+    const started = Date.now();
+    await writeFile(w.feedsFile, feedsYaml(farm, FEEDS));
+    while ((await w.rt.store.count()) < farm.total) {
+      if (Date.now() - started > 600_000) throw new Error(`${k}x: not all articles searchable within 10 minutes`);
+      await sleep(200);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const rate = farm.total / seconds;
+    console.log(`  ${k} process(es) per stage: ${farm.total} articles in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} articles/s`);
+    console.log(await breakdown(w.rt));
+    return rate;
+  } finally {
+    await w.stop();
+  }
+}
+
+/** ~100 articles/s arriving: one new 20-item feed added to the registry every 200 ms for 30 s. */
+async function steady(redisUrl, farm, k) {
+  const w = await startWorkers(redisUrl, farm, k, "steady");
+  try {
+    const perSecond = 100, everyMs = (1000 * ITEMS) / perSecond, feeds = Math.min(FEEDS, Math.round(30_000 / everyMs));
+    const started = Date.now();
+    for (let n = 1; n <= feeds; n++) {
+      await writeFile(w.feedsFile, feedsYaml(farm, n));
+      await sleep(Math.max(0, started + n * everyMs - Date.now()));
+    }
+    while ((await w.rt.store.count()) < feeds * ITEMS) {
+      if (Date.now() - started > 300_000) throw new Error("steady: not all articles searchable within 5 minutes");
+      await sleep(200);
+    }
+    const lat = await latencies(w.rt);
+    console.log(`  steady ${perSecond} articles/s for ${((feeds * everyMs) / 1000).toFixed(0)} s, ${k} process(es) per stage: ` +
+      `fetch -> searchable p50 ${(median(lat) / 1000).toFixed(2)} s, p95 ${(pct(lat, 95) / 1000).toFixed(2)} s (${lat.length} articles)`);
+    console.log(await breakdown(w.rt));
+    return pct(lat, 95) / 1000;
+  } finally {
+    await w.stop();
+  }
+}
+
+const dir = await mkdtemp(path.join(os.tmpdir(), "regradar-scale-"));
+const redis = await startRedisServer({ port: await freePort(), dir: path.join(dir, "redis"), appendOnly: false });
+const farm = await startFeedFarm({ feeds: FEEDS, items: ITEMS, hosts: HOSTS, sources: await loadSources(root) });
+try {
+  console.log(`scale-out (${FEEDS} feeds x ${ITEMS} items on ${HOSTS} loopback hosts, SQLite, separate processes per stage, concurrency 8 each, ${os.cpus().length} cores)`);
+  const rates = {};
+  for (const k of [1, 2, 4]) rates[k] = await burst(redis.url, farm, k);
+  const p95 = await steady(redis.url, farm, 2);
+  console.log(`scale: 1x=${rates[1].toFixed(0)} 2x=${rates[2].toFixed(0)} 4x=${rates[4].toFixed(0)} p95=${p95.toFixed(2)}`);
+} finally {
+  await farm.close();
+  await redis.stop();
+  await rm(dir, { recursive: true, force: true });
+}
