@@ -12,8 +12,8 @@ describe("host slots (real Redis)", () => {
     expect(await slots.acquire("news.example.com", { id: "overdue", since: 500 })).toMatchObject({ acquired: false });
     expect(await slots.acquire("other.example.com", { id: "elsewhere", since: 3_000 })).toMatchObject({ acquired: true });
     if (first.acquired) await first.release();
-    // The delay: refused until it has passed, told how long.
-    const cooling = await slots.acquire("news.example.com", { id: "fresh", since: 2_000 });
+    // The delay: refused until it has passed; the holder of the next turn is told exactly how long.
+    const cooling = await slots.acquire("news.example.com", { id: "overdue", since: 500 });
     expect(cooling).toMatchObject({ acquired: false });
     expect(cooling.acquired ? 0 : cooling.retryInMs).toBeLessThanOrEqual(200);
     await sleep(400);

@@ -27,8 +27,8 @@ const IN_FLIGHT_GUESS_MS = 300;
 // Redis's own (TIME), so fetchers on machines with skewed clocks agree.
 const NOW = `local t = redis.call("TIME"); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
-// ARGV: token, leaseMs, waiterId, since. Returns {1}, or {0, ms until the slot frees} (-1: unknown,
-// a request is in flight or another waiter has the next turn).
+// ARGV: token, leaseMs, waiterId, since. Returns {1}, or {0, ms until the slot frees (-1: a request is
+// in flight), 1 if the asker now holds the next turn}.
 const ACQUIRE = `${NOW}
 local h = redis.call("HMGET", KEYS[1], "holder", "busyUntil", "nextBy", "nextSince", "nextUntil")
 local busyUntil = tonumber(h[2] or "0")
@@ -42,12 +42,11 @@ if free and not otherTurn then
   redis.call("PEXPIRE", KEYS[1], tonumber(ARGV[2]) + 60000)
   return {1}
 end
-if not otherTurn then
-  local freeIn = held and ${IN_FLIGHT_GUESS_MS} or math.max(0, busyUntil - now)
-  redis.call("HSET", KEYS[1], "nextBy", ARGV[3], "nextSince", ARGV[4], "nextUntil", now + freeIn + ${TURN_GRACE_MS})
-end
-if held or otherTurn then return {0, -1} end
-return {0, math.max(0, busyUntil - now)}`;
+if otherTurn then return {0, -1, 0} end
+local freeIn = held and ${IN_FLIGHT_GUESS_MS} or math.max(0, busyUntil - now)
+redis.call("HSET", KEYS[1], "nextBy", ARGV[3], "nextSince", ARGV[4], "nextUntil", now + freeIn + ${TURN_GRACE_MS})
+if held then return {0, -1, 1} end
+return {0, math.max(0, busyUntil - now), 1}`;
 
 // ARGV: token, minDelayMs
 const RELEASE = `${NOW}
@@ -64,10 +63,12 @@ export function redisHostSlots(redis: RedisClient, prefix: string, minDelayMs: n
     async acquire(host, waiter) {
       const key = `${prefix}:host-slot:${host.toLowerCase()}`;
       const token = randomUUID();
-      const [acquired, freeIn] = await call.regradarHostAcquire(key, token, String(LEASE_MS), waiter.id, String(waiter.since)) as [number, number?];
+      const [acquired, freeIn, myTurn] = await call.regradarHostAcquire(key, token, String(LEASE_MS), waiter.id, String(waiter.since)) as [number, number?, number?];
       if (!acquired) {
-        // A cooldown ends at a known time; a request in flight (or a turn) usually ends within a fraction of a second.
-        const wait = freeIn! >= 0 ? freeIn! : 100 + Math.random() * 200;
+        // The next turn's holder comes back when the slot frees (a cooldown ends at a known time, a
+        // request in flight usually within a fraction of a second); the others look again later,
+        // spread out, so a busy host is not asked hundreds of times a second.
+        const wait = !myTurn ? 300 + Math.random() * 700 : freeIn! >= 0 ? freeIn! : 100 + Math.random() * 200;
         return { acquired: false, retryInMs: Math.round(Math.max(20, wait)) };
       }
       return {
