@@ -65,10 +65,11 @@ export function redisHostSlots(redis: RedisClient, prefix: string, minDelayMs: n
       const token = randomUUID();
       const [acquired, freeIn, myTurn] = await call.regradarHostAcquire(key, token, String(LEASE_MS), waiter.id, String(waiter.since)) as [number, number?, number?];
       if (!acquired) {
-        // The next turn's holder comes back when the slot frees (a cooldown ends at a known time, a
-        // request in flight usually within a fraction of a second); the others look again later,
-        // spread out, so a busy host is not asked hundreds of times a second.
-        const wait = !myTurn ? 300 + Math.random() * 700 : freeIn! >= 0 ? freeIn! : 100 + Math.random() * 200;
+        // The next turn's holder comes back when the cooldown ends; everyone else (and everyone while
+        // a request is in flight, which usually ends within a fraction of a second) a little later.
+        // Longer waits for those without the turn (0.3-1 s) were tried: BullMQ's moveToDelayed then
+        // failed now and then under load (ERR_INVALID_ARG_TYPE), losing the poll job.
+        const wait = myTurn && freeIn! >= 0 ? freeIn! : 100 + Math.random() * 200;
         return { acquired: false, retryInMs: Math.round(Math.max(20, wait)) };
       }
       return {
