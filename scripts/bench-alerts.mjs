@@ -15,6 +15,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { mulberry32 } from "./lib/feed-farm.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = (p) => import(path.join(root, p));
@@ -30,15 +31,6 @@ const RUNS = Number(args.get("runs") ?? 7);
 const ARTICLES = Number(args.get("articles") ?? 100);
 const FEEDS = Number(args.get("feeds") ?? 10);
 
-
-function mulberry32(seed) {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function loadSources() {
   const file = path.join(root, "../shared/benchmarks/mentions/gold-public.jsonl");

@@ -196,7 +196,8 @@ describe("HTTP API: keys, alerts, feeds, operations (SQLite)", () => {
     const added = await h.app.inject({ method: "POST", url: "/api/feeds", headers: bearer("writer"), payload: { url: "https://news.example.org/rss.xml", title: "Example News" } });
     expect(added.statusCode).toBe(201);
     expect(added.json()).toMatchObject({ added: { id: "example-news", interval: 900 }, scheduled: true });
-    expect((await h.queues.feeds.scheduleIds())).toContain("feed-example-news");
+    // Scheduled: one pending poll of the new feed, due at once.
+    expect((await h.queues.feeds.jobs(["waiting", "delayed"])).map((j) => j.data.feedId)).toContain("example-news");
     expect((await h.app.inject({ method: "POST", url: "/api/feeds", headers: bearer("writer"), payload: { url: "https://news.example.org/rss.xml" } })).statusCode).toBe(409);
 
     await h.redis.hset(`${h.prefix}:feed:example-news:state`, "nextPollNotBefore", JSON.stringify(new Date(Date.now() + 3_600_000).toISOString()));

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { onTestFinished } from "vitest";
 import { openQueues, type Queues } from "@regradar/shared";
+import { redisFeedStateStore } from "@regradar/fetcher";
 import { describe, expect, inject, test } from "./support/fixtures.js";
 
 const CLI = fileURLToPath(new URL("../packages/cli/dist/main.js", import.meta.url));
@@ -76,14 +77,20 @@ describe("regradar CLI contracts (compiled, as outside tools call it)", () => {
     const added = await regradar(["feeds", "add", "--url", "https://www.sec.gov/news/pressreleases.rss", "--title", "SEC press", "--tag", "regulator"], env);
     expect(added.code).toBe(0);
     expect(JSON.parse(added.stdout)).toMatchObject({ added: { id: "sec-press", tags: ["regulator"] }, scheduled: true });
-    expect(await queues(prefix).feeds.scheduleIds()).toEqual(["feed-sec-press"]);
+    // One poll, due at once; no repeating job scheduler (those fired at once on every change).
+    const pending = await queues(prefix).feeds.jobs(["waiting", "delayed"]);
+    expect(pending.map((j) => j.data.feedId)).toEqual(["sec-press"]);
+    expect(await queues(prefix).feeds.scheduleIds()).toEqual([]);
     const dup = await regradar(["feeds", "add", "--url", "https://www.sec.gov/news/pressreleases.rss"], env);
     expect(dup.code).not.toBe(0);
     const list = JSON.parse((await regradar(["feeds", "list", "--json"], env)).stdout);
     expect(list.feeds.map((f: { id: string }) => f.id)).toEqual(["sec-press"]);
-    expect(list.feeds[0].health).toMatchObject({ consecutiveFailures: 0, lastSuccessAt: null });
+    expect(list.feeds[0].health).toMatchObject({ consecutiveFailures: 0, lastSuccessAt: null, nextPoll: { jobId: pending[0]!.id } });
+    expect((await regradar(["feeds", "list"], env)).stdout).toContain("never polled");
+    // A first poll in flight (a 50,000-item feed takes a while) is shown as such, not as "never polled".
+    await redisFeedStateStore(redis, prefix).beginPoll("sec-press", { jobId: "by-hand", scheduled: false }, new Date(), 60_000);
+    expect((await regradar(["feeds", "list"], env)).stdout).toMatch(/sec-press\t.*\tfirst poll in progress since \d{4}-/);
     expect((await regradar(["feeds", "remove", "sec-press"], env)).code).toBe(0);
-    const schedulers = await queues(prefix).feeds.scheduleIds();
-    expect(schedulers).toHaveLength(0);
+    expect(JSON.parse((await regradar(["feeds", "list", "--json"], env)).stdout).feeds).toEqual([]);
   });
 });

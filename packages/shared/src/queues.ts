@@ -16,10 +16,10 @@ const exponential = (attempts: number, delay: number): JobsOptions => ({ attempt
  * Names are live contracts with Redis: never rename one.
  */
 export const queueCatalog = {
-  /** One repeatable poll job per feed (job schedulers keyed by feed id). */
+  /** Feed polls: each feed's next poll is one delayed job (`dueAt` set); a poll by hand has none. */
   feeds: {
     name: "feeds",
-    schema: z.object({ feedId: z.string().min(1) }),
+    schema: z.object({ feedId: z.string().min(1), dueAt: z.number().int().positive().optional() }),
     // A failed poll is retried by the next scheduled poll, not by BullMQ.
     policy: (): JobsOptions => ({ attempts: 1, removeOnComplete: 1000, removeOnFail: 5000 }),
   },

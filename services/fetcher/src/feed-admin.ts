@@ -45,8 +45,7 @@ export async function listFeedsWithHealth(ctx: FeedAdminContext, now = new Date(
 
 async function resync(ctx: FeedAdminContext, feeds: FeedSpec[]): Promise<boolean> {
   if (!ctx.redis) return false;
-  const { state } = ctx.redis;
-  await syncSchedules(ctx.redis.feeds, feeds, async (f) => (await state.get(f.id)).intervalSeconds ?? f.interval);
+  await syncSchedules(ctx.redis.feeds, ctx.redis.state, feeds);
   return true;
 }
 

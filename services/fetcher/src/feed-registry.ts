@@ -93,8 +93,8 @@ export function registryReader(file: string, onInvalid: (err: FeedRegistryError)
 }
 
 /**
- * Writes the registry, keeping what the operator wrote by hand: comments, order, formatting and the
- * entries of feeds that stay are left as they are; removed feeds go, new ones are appended.
+ * Writes the registry, keeping what the operator wrote by hand: comments, order and formatting stay;
+ * feeds that stay keep their entries with changed fields updated; removed feeds go, new ones are appended.
  */
 export async function saveFeeds(file: string, feeds: FeedSpec[]): Promise<void> {
   const raw = await readFile(file, "utf8").catch((err: NodeJS.ErrnoException) => { if (err.code === "ENOENT") return null; throw err; });
@@ -108,6 +108,16 @@ export async function saveFeeds(file: string, feeds: FeedSpec[]): Promise<void> 
   const wanted = new Set(feeds.map((f) => f.id));
   const idOf = (item: unknown) => (isMap(item) ? item.get("id") : undefined) as string | undefined;
   (seq as YAMLSeq).items = items.filter((item) => wanted.has(idOf(item) ?? ""));
+  const byId = new Map(feeds.map((f) => [f.id, f]));
+  // A feed that stays keeps its entry (and the comments on it); only fields whose value changed are set.
+  for (const item of (seq as YAMLSeq).items) {
+    const f = byId.get(idOf(item) ?? "");
+    if (!f || !isMap(item)) continue;
+    for (const [key, value] of Object.entries(f)) {
+      const current = item.get(key, true);
+      if (JSON.stringify(current && typeof current === "object" && "toJSON" in current ? (current as { toJSON(): unknown }).toJSON() : current) !== JSON.stringify(value)) item.set(key, doc.createNode(value));
+    }
+  }
   const present = new Set((seq as YAMLSeq).items.map(idOf));
   for (const f of feeds) if (!present.has(f.id)) (seq as YAMLSeq).items.push(doc.createNode(f));
   // Write-then-rename, so a reader never sees half a registry.

@@ -3,6 +3,8 @@ export * from "./feed-registry.js";
 export * from "./feed-state.js";
 export * from "./host-slots.js";
 export * from "./poll-feed.js";
+export * from "./poll-job.js";
+export * from "./poll-policy.js";
 export * from "./schedules.js";
 export * from "./stage.js";
 export * from "./main.js";

@@ -2,41 +2,39 @@ import {
   articleIdFor, canonicalUrl, isHttpFetchError, parseRetryAfter, sha256Hex,
   type ArticleCandidate, type HttpClient,
 } from "@regradar/shared";
-import { DEFAULT_FEED_CAPS, FeedParseError, parseFeedWithDiagnostics, type ParsedFeedItem } from "./feed/parse-feed.js";
+import {
+  DEFAULT_FEED_CAPS, FeedParseError, type FeedCaps, type ParsedFeedItem, type ParsedFeedWithDiagnostics, type ParseFeedOptions,
+} from "./feed/parse-feed.js";
 import { classifyFeedHealth, type FeedHealth, type ItemSkipReason, type PollObservation } from "./feed-health.js";
 import type { FeedSpec } from "./feed-registry.js";
 import type { FeedState, FeedStateStore } from "./feed-state.js";
-import type { HostSlots } from "./host-slots.js";
+import type { HostSlots, HostWaiter } from "./host-slots.js";
+import { failureBackoff, jitteredMs, nextInterval, type PollPolicy } from "./poll-policy.js";
 
 export interface PollPorts {
   http: Pick<HttpClient, "get">;
-  state: FeedStateStore;
   slots: HostSlots;
-  enqueueArticle(candidate: ArticleCandidate): Promise<void>;
+  seen: Pick<FeedStateStore, "unseen" | "markSeen">;
+  /** `parseFeedWithDiagnostics`, or a parser that takes big bodies off the event loop. */
+  parse(body: Uint8Array, opts: ParseFeedOptions & { caps: FeedCaps }): ParsedFeedWithDiagnostics | Promise<ParsedFeedWithDiagnostics>;
+  /** One call per slice of new items (bulk enqueue). */
+  enqueueArticles(candidates: ArticleCandidate[]): Promise<void>;
   now(): Date;
 }
 
-export interface PollPolicy { minSeconds: number; maxSeconds: number; seenPerFeed: number }
-
 export type PollOutcome =
-  | { status: "host_busy"; retryInMs: number }
   | { status: "deferred"; until: string }
   | { status: "not_modified" | "unchanged"; intervalSeconds: number }
   | { status: "parsed"; items: number; newItems: number; skipped: Array<{ item: string; reason: ItemSkipReason }>; health: FeedHealth; intervalSeconds: number }
-  | { status: "failed"; reason: string; intervalSeconds: number };
+  | { status: "failed"; reason: string; retryInSeconds: number };
 
-const clamp = (v: number, p: PollPolicy) => Math.round(Math.min(p.maxSeconds, Math.max(p.minSeconds, v)));
+/** A poll that ran: what happened, what to remember, and when the feed is due next. */
+export interface PolledFeed { status: "polled"; outcome: PollOutcome; patch: Partial<FeedState>; nextDueAt: number }
 
-/**
- * How often to poll next: feeds that keep yielding new items are polled more often, quiet
- * ones less, failing ones back off exponentially; always within the configured bounds.
- */
-export function nextInterval(feed: FeedSpec, state: FeedState, result: "new_items" | "nothing_new" | "failure", p: PollPolicy): number {
-  const current = state.intervalSeconds ?? clamp(feed.interval, p);
-  if (result === "new_items") return clamp(current * 0.5, p);
-  if (result === "nothing_new") return clamp(current * 1.5, p);
-  return clamp(clamp(feed.interval, p) * 2 ** Math.min(state.consecutiveFailures + 1, 10), p);
-}
+export type PollResult = PolledFeed | { status: "host_busy"; retryInMs: number };
+
+// Items go through dedup and enqueue this many at a time: a 50,000-item feed never holds 50,000 jobs in memory.
+const ITEM_SLICE = 1_000;
 
 /**
  * A feed item as an article candidate, or exactly why it cannot be one. `unsafeLink`: the parser
@@ -71,30 +69,33 @@ export function toCandidate(
 }
 
 /**
- * One poll of one feed: politely (one request per host at a time, conditional GET, Retry-After),
- * cheaply (a 304 or an unchanged body costs no parsing), and safely (the guarded client).
- * Failures are recorded in the feed's health and not thrown: the next scheduled poll is the retry.
+ * One poll of one feed, given its state: politely (one request per host at a time, conditional GET,
+ * Retry-After), cheaply (a 304 or an unchanged body costs no parsing), and safely (the guarded client).
+ * Failures are results, not throws: the next scheduled poll, backed off, is the retry.
  */
-export async function pollFeed(feed: FeedSpec, ports: PollPorts, policy: PollPolicy): Promise<PollOutcome> {
+export async function pollFeed(feed: FeedSpec, state: FeedState, ports: PollPorts, policy: PollPolicy, waiter: HostWaiter): Promise<PollResult> {
   const now = ports.now();
-  const state = await ports.state.get(feed.id);
   if (state.nextPollNotBefore && Date.parse(state.nextPollNotBefore) > now.getTime()) {
-    return { status: "deferred", until: state.nextPollNotBefore };
+    return { status: "polled", outcome: { status: "deferred", until: state.nextPollNotBefore }, patch: {}, nextDueAt: Date.parse(state.nextPollNotBefore) };
   }
-  const slot = await ports.slots.acquire(new URL(feed.url).host);
+  const slot = await ports.slots.acquire(new URL(feed.url).host, waiter);
   if (!slot.acquired) return { status: "host_busy", retryInMs: slot.retryInMs };
 
-  const fail = async (reason: string, retryAfterMs: number | null = null, observed?: PollObservation): Promise<PollOutcome> => {
-    const intervalSeconds = nextInterval(feed, state, "failure", policy);
-    const backoffMs = Math.max(retryAfterMs ?? 0, intervalSeconds * 1000);
+  const fail = (reason: string, retryAfterMs: number | null = null, observed?: PollObservation): PolledFeed => {
+    const consecutiveFailures = state.consecutiveFailures + 1;
     const health = classifyFeedHealth(observed ?? { kind: "fetch_failed", reason });
-    await ports.state.update(feed.id, {
-      health: health.status, healthReason: health.reason,
-      lastPolledAt: now.toISOString(), lastErrorAt: now.toISOString(), lastError: reason,
-      consecutiveFailures: state.consecutiveFailures + 1, intervalSeconds,
-      nextPollNotBefore: new Date(now.getTime() + (retryAfterMs ?? backoffMs)).toISOString(),
-    });
-    return { status: "failed", reason, intervalSeconds };
+    const waitMs = Math.max(retryAfterMs ?? 0, jitteredMs(feed.id, failureBackoff(feed, consecutiveFailures, policy)));
+    return {
+      status: "polled",
+      outcome: { status: "failed", reason, retryInSeconds: Math.round(waitMs / 1000) },
+      patch: {
+        health: health.status, healthReason: health.reason,
+        lastPolledAt: now.toISOString(), lastErrorAt: now.toISOString(), lastError: reason, consecutiveFailures,
+        // Only a server's own request to wait holds back a poll by hand too; backoff is the schedule's business.
+        nextPollNotBefore: retryAfterMs !== null ? new Date(now.getTime() + retryAfterMs).toISOString() : null,
+      },
+      nextDueAt: now.getTime() + waitMs,
+    };
   };
 
   let res;
@@ -111,16 +112,20 @@ export async function pollFeed(feed: FeedSpec, ports: PollPorts, policy: PollPol
     await slot.release();
   }
 
-  const success = async (result: "new_items" | "nothing_new", extra: Partial<FeedState>) => {
-    const intervalSeconds = nextInterval(feed, { ...state, consecutiveFailures: 0 }, result, policy);
-    await ports.state.update(feed.id, {
-      lastPolledAt: now.toISOString(), lastSuccessAt: now.toISOString(), consecutiveFailures: 0,
-      nextPollNotBefore: null, intervalSeconds, ...extra,
-    });
-    return intervalSeconds;
+  const success = (result: "new_items" | "nothing_new", extra: Partial<FeedState>, outcome: (intervalSeconds: number) => PollOutcome): PolledFeed => {
+    const intervalSeconds = nextInterval(feed, state.intervalSeconds, result, policy);
+    return {
+      status: "polled",
+      outcome: outcome(intervalSeconds),
+      patch: {
+        lastPolledAt: now.toISOString(), lastSuccessAt: now.toISOString(), consecutiveFailures: 0,
+        nextPollNotBefore: null, intervalSeconds, ...extra,
+      },
+      nextDueAt: now.getTime() + jitteredMs(feed.id, intervalSeconds),
+    };
   };
 
-  if (res.status === 304) return { status: "not_modified", intervalSeconds: await success("nothing_new", {}) };
+  if (res.status === 304) return success("nothing_new", {}, (intervalSeconds) => ({ status: "not_modified", intervalSeconds }));
   if (res.status === 429 || res.status === 503) {
     return fail(`http_${res.status}: server asked to slow down`, parseRetryAfter(res.headers["retry-after"], now));
   }
@@ -129,11 +134,11 @@ export async function pollFeed(feed: FeedSpec, ports: PollPorts, policy: PollPol
 
   const validators = { etag: res.headers["etag"] ?? null, lastModified: res.headers["last-modified"] ?? null };
   const bodyHash = sha256Hex(res.body);
-  if (bodyHash === state.bodyHash) return { status: "unchanged", intervalSeconds: await success("nothing_new", validators) };
+  if (bodyHash === state.bodyHash) return success("nothing_new", validators, (intervalSeconds) => ({ status: "unchanged", intervalSeconds }));
 
   let parsed, diagnostics;
   try {
-    ({ feed: parsed, diagnostics } = parseFeedWithDiagnostics(res.body, {
+    ({ feed: parsed, diagnostics } = await ports.parse(res.body, {
       contentType: res.headers["content-type"] ?? null, url: res.url, caps: DEFAULT_FEED_CAPS,
     }));
   } catch (err) {
@@ -143,26 +148,32 @@ export async function pollFeed(feed: FeedSpec, ports: PollPorts, policy: PollPol
     throw err;
   }
 
+  // Sized to the feed: every item the document holds stays remembered, so a steady big feed costs
+  // only its new items. Twice the document, so items that stay while others churn are kept too.
+  const seenBound = Math.max(policy.seenPerFeed, 2 * parsed.items.length);
   const skipped: Array<{ item: string; reason: ItemSkipReason }> = [];
   const skipCounts: Partial<Record<ItemSkipReason, number>> = {};
-  const candidates: ArticleCandidate[] = [];
   const unsafe = new Set(diagnostics.unsafeLinkItems);
-  parsed.items.forEach((item, i) => {
-    const c = toCandidate(item, feed, parsed.title, now, unsafe.has(i));
-    if (!("reason" in c)) return void candidates.push(c);
-    skipped.push({ item: item.title ?? item.id ?? "(untitled)", reason: c.reason });
-    skipCounts[c.reason] = (skipCounts[c.reason] ?? 0) + 1;
-  });
-  const health = classifyFeedHealth({ kind: "parsed", items: parsed.items.length, skipped: skipCounts, diagnostics });
-  const fresh = await ports.state.unseen(feed.id, candidates.map((c) => c.articleId));
-  // Enqueue, then remember as seen, then save the body hash: a crash in between repeats the
-  // enqueue, and the article's job id turns the repeat into a no-op. Nothing is lost.
-  for (const c of candidates) if (fresh.has(c.articleId)) await ports.enqueueArticle(c);
-  await ports.state.markSeen(feed.id, [...fresh], policy.seenPerFeed);
+  let newItems = 0;
+  for (let start = 0; start < parsed.items.length; start += ITEM_SLICE) {
+    const candidates: ArticleCandidate[] = [];
+    parsed.items.slice(start, start + ITEM_SLICE).forEach((item, i) => {
+      const c = toCandidate(item, feed, parsed.title, now, unsafe.has(start + i));
+      if (!("reason" in c)) return void candidates.push(c);
+      skipped.push({ item: item.title ?? item.id ?? "(untitled)", reason: c.reason });
+      skipCounts[c.reason] = (skipCounts[c.reason] ?? 0) + 1;
+    });
+    const fresh = await ports.seen.unseen(feed.id, candidates.map((c) => c.articleId));
+    // Enqueue, then remember as seen, then save the body hash: a crash in between repeats the
+    // enqueue, and the article's job id turns the repeat into a no-op. Nothing is lost.
+    await ports.enqueueArticles(candidates.filter((c) => fresh.has(c.articleId)));
+    await ports.seen.markSeen(feed.id, [...fresh], seenBound);
+    newItems += fresh.size;
+  }
 
-  const intervalSeconds = await success(fresh.size > 0 ? "new_items" : "nothing_new", {
-    ...validators, bodyHash, itemsSeen: state.itemsSeen + fresh.size, health: health.status, healthReason: health.reason,
-    ...(fresh.size > 0 ? { lastNewItemsAt: now.toISOString() } : {}),
-  });
-  return { status: "parsed", items: parsed.items.length, newItems: fresh.size, skipped, health, intervalSeconds };
+  const health = classifyFeedHealth({ kind: "parsed", items: parsed.items.length, skipped: skipCounts, diagnostics });
+  return success(newItems > 0 ? "new_items" : "nothing_new", {
+    ...validators, bodyHash, itemsSeen: state.itemsSeen + newItems, health: health.status, healthReason: health.reason,
+    ...(newItems > 0 ? { lastNewItemsAt: now.toISOString() } : {}),
+  }, (intervalSeconds) => ({ status: "parsed", items: parsed.items.length, newItems, skipped, health, intervalSeconds }));
 }

@@ -1,30 +1,37 @@
 import { describe, expect, it } from "vitest";
-import { emptyFeedState } from "./feed-state.js";
 import { feedIdFor, parseOpml } from "./feed-registry.js";
-import { nextInterval, toCandidate } from "./poll-feed.js";
-import { jitteredEveryMs } from "./schedules.js";
+import { toCandidate } from "./poll-feed.js";
+import { failureBackoff, jitteredMs, nextInterval } from "./poll-policy.js";
 
 const feed = { id: "wire", url: "https://news.example.com/feed.xml", interval: 900, tags: [] };
 const policy = { minSeconds: 300, maxSeconds: 21_600, seenPerFeed: 1000 };
 
 describe("adaptive polling", () => {
   it("polls busy feeds more often and quiet ones less, within bounds", () => {
-    const state = { ...emptyFeedState(), intervalSeconds: 900 };
-    expect(nextInterval(feed, state, "new_items", policy)).toBe(450);
-    expect(nextInterval(feed, state, "nothing_new", policy)).toBe(1350);
-    expect(nextInterval(feed, { ...state, intervalSeconds: 310 }, "new_items", policy)).toBe(300);
-    expect(nextInterval(feed, { ...state, intervalSeconds: 20_000 }, "nothing_new", policy)).toBe(21_600);
+    expect(nextInterval(feed, 900, "new_items", policy)).toBe(450);
+    expect(nextInterval(feed, 900, "nothing_new", policy)).toBe(1350);
+    expect(nextInterval(feed, null, "nothing_new", policy)).toBe(1350);
+    expect(nextInterval(feed, 310, "new_items", policy)).toBe(300);
+  });
+
+  it("stays within a quarter to four times the operator's interval, however long a feed is quiet", () => {
+    let interval: number | null = null;
+    for (let poll = 0; poll < 50; poll++) interval = nextInterval(feed, interval, "nothing_new", policy);
+    expect(interval).toBe(3600);
+    for (let poll = 0; poll < 50; poll++) interval = nextInterval({ ...feed, interval: 3600 }, interval, "new_items", policy);
+    expect(interval).toBe(900);
+    // An interval left far out of the band (by an older version) comes back into it at the next poll.
+    expect(nextInterval(feed, 21_600, "nothing_new", policy)).toBe(3600);
   });
 
   it("backs off exponentially on consecutive failures, capped", () => {
-    const after = (failures: number) => nextInterval(feed, { ...emptyFeedState(), consecutiveFailures: failures }, "failure", policy);
-    expect([after(0), after(1), after(2)]).toEqual([1800, 3600, 7200]);
-    expect(after(9)).toBe(21_600);
+    expect([1, 2, 3].map((n) => failureBackoff(feed, n, policy))).toEqual([1800, 3600, 7200]);
+    expect(failureBackoff(feed, 10, policy)).toBe(21_600);
   });
 
   it("spreads feeds with a stable jitter of at most 10%", () => {
-    const a = jitteredEveryMs("feed-a", 900), b = jitteredEveryMs("feed-b", 900);
-    expect(a).toBe(jitteredEveryMs("feed-a", 900));
+    const a = jitteredMs("feed-a", 900), b = jitteredMs("feed-b", 900);
+    expect(a).toBe(jitteredMs("feed-a", 900));
     expect(a).not.toBe(b);
     for (const v of [a, b]) expect(Math.abs(v - 900_000)).toBeLessThanOrEqual(90_000);
   });

@@ -49,7 +49,9 @@ export async function feeds(argv: string[]): Promise<void> {
           const status = !h ? "health unknown (Redis not reachable)"
             : r.health === "failing" ? `FAILING x${h.consecutiveFailures}: ${h.lastError}`
             : r.health === "deferred" ? `deferred until ${h.nextPollNotBefore}${h.lastError ? ` (${h.lastError})` : ""}`
-            : h.lastSuccessAt ? `ok, last success ${h.lastSuccessAt}, ${h.itemsSeen} items, every ${h.intervalSeconds}s` : "never polled";
+            : r.health === "degraded" ? `DEGRADED: ${h.healthReason}; last success ${h.lastSuccessAt}, ${h.itemsSeen} items`
+            : h.lastSuccessAt ? `ok, last success ${h.lastSuccessAt}, ${h.itemsSeen} items, every ${h.intervalSeconds}s`
+            : h.pollStartedAt ? `first poll in progress since ${h.pollStartedAt}` : "never polled";
           process.stdout.write(`${r.id}\t${r.url}\t${r.tags.join(",")}\t${status}\n`);
         }
         return;
