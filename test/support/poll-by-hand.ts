@@ -2,7 +2,7 @@ import type { ArticleCandidate, HttpClient, RedisClient } from "@regradar/shared
 import { parseFeedWithDiagnostics } from "../../services/fetcher/src/feed/parse-feed.js";
 import type { FeedSpec } from "../../services/fetcher/src/feed-registry.js";
 import { redisFeedStateStore } from "../../services/fetcher/src/feed-state.js";
-import { redisHostSlots } from "../../services/fetcher/src/host-slots.js";
+import { redisHostSlots } from "@regradar/shared";
 import { runPollJob, type PollJobPorts } from "../../services/fetcher/src/poll-job.js";
 
 /**

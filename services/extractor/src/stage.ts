@@ -1,12 +1,14 @@
 import {
-  articleJobId, startStageWorker, workerStage,
-  type ArticleDocument, type HttpClient, type QueueHandle, type Stage, type StageWiring,
+  articleJobId, delayJob, HostBusyError, politeGet, startStageWorker, workerStage,
+  type ArticleDocument, type HostSlots, type HttpClient, type QueueHandle, type Stage, type StageWiring,
 } from "@regradar/shared";
 import { extractCandidate } from "./extract-candidate.js";
 
 export interface ExtractorPorts extends StageWiring {
   queues: { index: QueueHandle<"index"> };
   http: HttpClient;
+  /** The fetchers' per-host slots: article pages are fetched one at a time per host too. */
+  slots: HostSlots;
   concurrency: number;
 }
 
@@ -19,7 +21,15 @@ export function createExtractorStage(p: ExtractorPorts): Stage {
   return workerStage("extractor", () => [startStageWorker({
     ...p, queue: "articles",
     async handle(candidate, ctx) {
-      const doc = await extractCandidate(candidate, { http: p.http, now: () => new Date() }, ctx.finalAttempt);
+      // The article waits its turn at its host like a feed poll does: the longest-waiting article goes first.
+      const http = politeGet(p.http, p.slots, { id: candidate.articleId, since: Date.parse(candidate.discoveredAt) });
+      let doc: ArticleDocument;
+      try {
+        doc = await extractCandidate(candidate, { http, now: () => new Date() }, ctx.finalAttempt);
+      } catch (err) {
+        if (err instanceof HostBusyError) return delayJob(err.retryInMs, "host_busy");
+        throw err;
+      }
       await enqueueIndexing(p.queues.index, doc);
       return { textSource: doc.textSource, relevant: doc.relevant, pageError: doc.pageError };
     },

@@ -1,7 +1,6 @@
 export * from "./feed-health.js";
 export * from "./feed-registry.js";
 export * from "./feed-state.js";
-export * from "./host-slots.js";
 export * from "./poll-feed.js";
 export * from "./poll-job.js";
 export * from "./poll-policy.js";

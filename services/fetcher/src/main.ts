@@ -1,6 +1,5 @@
-import { composeStage, createRedisConnection, openHttpClient, openQueues, openStageBase, type Config, type HttpClient, type Logger, type Stage } from "@regradar/shared";
+import { composeStage, createRedisConnection, openHttpClient, openQueues, openStageBase, redisHostSlots, type Config, type HttpClient, type Logger, type Stage } from "@regradar/shared";
 import { redisFeedStateStore } from "./feed-state.js";
-import { redisHostSlots } from "./host-slots.js";
 import { feedParser } from "./parse-off-thread.js";
 import { createFetcherStage } from "./stage.js";
 

@@ -8,7 +8,7 @@ import {
 import { classifyFeedHealth, type FeedHealth, type ItemSkipReason, type PollObservation } from "./feed-health.js";
 import type { FeedSpec } from "./feed-registry.js";
 import type { FeedState, FeedStateStore } from "./feed-state.js";
-import type { HostSlots, HostWaiter } from "./host-slots.js";
+import type { HostSlots, HostWaiter } from "@regradar/shared";
 import { failureBackoff, jitteredMs, nextInterval, type PollPolicy } from "./poll-policy.js";
 
 export interface PollPorts {

@@ -6,7 +6,7 @@ import {
 } from "@regradar/shared";
 import { registryReader, type FeedSpec } from "./feed-registry.js";
 import type { FeedStateStore, NextPoll } from "./feed-state.js";
-import type { HostSlots } from "./host-slots.js";
+import type { HostSlots } from "@regradar/shared";
 import type { FeedParser } from "./parse-off-thread.js";
 import { runPollJob, type PollJobPorts } from "./poll-job.js";
 import type { PollPolicy } from "./poll-policy.js";

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { RedisClient } from "@regradar/shared";
+import type { RedisClient } from "../redis.js";
+import type { HttpClient } from "./http-client.js";
 
 /** Who asks for a host: a poll job, and since when it has been due (the earliest due goes first). */
 export interface HostWaiter { id: string; since: number }
@@ -77,6 +78,34 @@ export function redisHostSlots(redis: RedisClient, prefix: string, minDelayMs: n
         // Released into a cooldown of minDelayMs: the next request to this host waits that long.
         release: async () => { await call.regradarHostRelease(key, token, String(minDelayMs)); },
       };
+    },
+  };
+}
+
+/** The page's host is busy with another request of ours: come back in `retryInMs` (no attempt spent). */
+export class HostBusyError extends Error {
+  constructor(readonly host: string, readonly retryInMs: number) {
+    super(`${host} is busy with another request; retry in ${retryInMs} ms`);
+    this.name = "HostBusyError";
+  }
+}
+
+/**
+ * A GET that takes the host's slot first, so requests that are not feed polls (article pages) are
+ * polite too: one at a time per host across every process. Throws HostBusyError instead of waiting.
+ */
+export function politeGet(http: Pick<HttpClient, "get">, slots: HostSlots, waiter: HostWaiter): Pick<HttpClient, "get"> {
+  return {
+    async get(url, opts) {
+      let host: string;
+      try { host = new URL(url).host; } catch { return http.get(url, opts); }
+      const slot = await slots.acquire(host, waiter);
+      if (!slot.acquired) throw new HostBusyError(host, slot.retryInMs);
+      try {
+        return await http.get(url, opts);
+      } finally {
+        await slot.release();
+      }
     },
   };
 }

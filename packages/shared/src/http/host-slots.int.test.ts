@@ -1,4 +1,4 @@
-import { describe, expect, test } from "../../../test/support/fixtures.js";
+import { describe, expect, test } from "../../../../test/support/fixtures.js";
 import { redisHostSlots } from "./host-slots.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
