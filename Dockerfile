@@ -12,10 +12,13 @@ COPY packages ./packages
 COPY services ./services
 # npm run build ends by saving the taxonomy's spellings for query understanding (packages/store).
 COPY scripts/build-query-gazetteer.mjs ./scripts/
+# prune keeps typescript: valibot (under @bull-board/api) names it as an optional peer, and the workspace
+# has it as a dev dependency. Nothing loads it at run time, so it goes too.
 RUN npm ci --ignore-scripts --no-audit --no-fund \
  && npm rebuild better-sqlite3 \
  && npm run build \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
+ && rm -rf node_modules/typescript \
  && cd node_modules/better-sqlite3 && rm -rf deps src build/Release/obj.target build/Release/.deps build/deps
 
 # Runtime stage: node, the compiled code and production dependencies; no compilers.
