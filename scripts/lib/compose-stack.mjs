@@ -15,7 +15,8 @@ import {
   copyOwnership, createContainer, imageConfig, removeContainer, runInContainer, spawnInContainer, withRootFs,
 } from "./buildah.mjs";
 
-const READY_MESSAGE = "workers started";
+// What a service logs once it serves: the stages' workers, or the API's listener.
+const READY_MESSAGES = ["workers started", "web app and API listening"];
 const STOP_GRACE_MS = 10_000; // `docker stop`'s default
 // Node start-up in a container on a busy 2-core machine takes ~15-30 s; past this it is stuck.
 const READY_TIMEOUT_MS = 180_000;
@@ -118,7 +119,7 @@ export async function openStack({ compose, image, workDir, hosts, logDir }) {
           for (const line of lines) {
             tail.push(line);
             if (tail.length > TAIL_LINES) tail.shift();
-            if (!ready && line.includes(`"msg":"${READY_MESSAGE}"`)) { ready = true; onReady(); }
+            if (!ready && READY_MESSAGES.some((m) => line.includes(`"msg":"${m}"`))) { ready = true; onReady(); }
           }
         });
       };

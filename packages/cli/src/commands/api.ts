@@ -21,7 +21,7 @@ export async function api(argv: string[]): Promise<void> {
   const port = portArg(values.port);
   await withRedis(config, async ({ config: withEndpoint }) => {
     const running = await startApi(withEndpoint, log, { host: values.host, port });
-    process.stderr.write(`RegRadar API and web app on ${running.url}/\n`);
+    log.info({ url: `${running.url}/` }, "web app and API listening");
     await untilSignal(log);
     await running.close();
   });
