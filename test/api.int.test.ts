@@ -1,7 +1,4 @@
-import { execFile } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll } from "vitest";
 import { recordDeadLetter } from "@regradar/shared";
 import { searchQueryFromParams } from "@regradar/store";
@@ -12,24 +9,12 @@ import { webhookReceiver, until } from "./support/alert-receivers.js";
 import { bearer, KEYS, LINK_SECRET, openApiHarness, type ApiHarness, type StoreKind } from "./support/api-harness.js";
 import { seed, seedCopy } from "./support/article-fixtures.js";
 import { describe, expect, inject, test } from "./support/fixtures.js";
-
-const CLI = fileURLToPath(new URL("../packages/cli/dist/main.js", import.meta.url));
-const run = promisify(execFile);
-
-/** The compiled CLI as an outside tool (or a container health check) runs it: exit code and output. */
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, REGRADAR_LOG_LEVEL: "silent", ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { regradar } from "./support/compiled-cli.js";
 
 /** `regradar search … --json` against the same index, as an outside tool would call it. */
 async function cliSearch(args: string[], env: Record<string, string>): Promise<unknown> {
-  const { stdout } = await run(process.execPath, [CLI, "search", ...args, "--json"], { env: { ...process.env, REGRADAR_LOG_LEVEL: "silent", ...env } });
+  const { code, stdout, stderr } = await regradar(["search", ...args, "--json"], env);
+  if (code !== 0) throw new Error(`regradar search exited ${code}: ${stderr}`);
   return JSON.parse(stdout);
 }
 
@@ -281,13 +266,13 @@ describe("regradar status and dlq (compiled CLI)", () => {
     const env = { REDIS_URL: inject("redisUrl"), REGRADAR_QUEUE_PREFIX: prefix, REGRADAR_DATA_DIR: tmpDir, REGRADAR_FEEDS: `${tmpDir}/feeds.yaml`, ELASTICSEARCH_URL: "" };
     // A registry with no feeds yet: a missing one is itself a problem status reports.
     await writeFile(env.REGRADAR_FEEDS, "feeds: []\n");
-    const ok = await cli(["status", "--json"], env);
+    const ok = await regradar(["status", "--json"], env);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ healthy: true, redis: { reachable: true }, store: { kind: "sqlite", reachable: true, documents: 0 } });
-    const human = await cli(["status"], env);
+    const human = await regradar(["status"], env);
     expect(human.stdout).toMatch(/^HEALTHY/);
 
-    const down = await cli(["status", "--json"], { ...env, ELASTICSEARCH_URL: "http://127.0.0.1:9" });
+    const down = await regradar(["status", "--json"], { ...env, ELASTICSEARCH_URL: "http://127.0.0.1:9" });
     expect(down.code).toBe(1);
     const report = JSON.parse(down.stdout);
     expect(report).toMatchObject({ healthy: false, elasticsearch: { configured: true, reachable: false }, store: { reachable: false } });
@@ -296,15 +281,15 @@ describe("regradar status and dlq (compiled CLI)", () => {
     const failedAt = new Date().toISOString();
     await recordDeadLetter(redis, prefix, { queue: "index", jobId: "index-bad", jobName: "index", reason: "invalid_payload: x", attempts: 1, failedAt, data: { nope: true } });
     await recordDeadLetter(redis, prefix, { queue: "alerts", jobId: "alert-ok", jobName: "match", reason: "store down", attempts: 5, failedAt, data: { articleId: seed.id } });
-    const listed = JSON.parse((await cli(["dlq", "list", "--json"], env)).stdout);
+    const listed = JSON.parse((await regradar(["dlq", "list", "--json"], env)).stdout);
     expect(listed.deadLetters.map((d: { jobId: string }) => d.jobId)).toEqual(["alert-ok", "index-bad"]);
-    const replayed = await cli(["dlq", "replay", "--all"], env);
+    const replayed = await regradar(["dlq", "replay", "--all"], env);
     expect(replayed.code).toBe(1);
     expect(JSON.parse(replayed.stdout)).toMatchObject({
       replayed: [{ queue: "alerts", jobId: "alert-ok", how: "re-enqueued" }],
       refused: [{ queue: "index", jobId: "index-bad", reason: expect.stringMatching(/invalid index job/) }],
     });
-    expect(JSON.parse((await cli(["dlq", "list", "--json"], env)).stdout).deadLetters.map((d: { jobId: string }) => d.jobId)).toEqual(["index-bad"]);
-    expect((await cli(["dlq", "replay"], env)).code).toBe(2);
+    expect(JSON.parse((await regradar(["dlq", "list", "--json"], env)).stdout).deadLetters.map((d: { jobId: string }) => d.jobId)).toEqual(["index-bad"]);
+    expect((await regradar(["dlq", "replay"], env)).code).toBe(2);
   }, 120_000); // an unreachable Elasticsearch costs the client's retries
 });

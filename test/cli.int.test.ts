@@ -1,25 +1,11 @@
-import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { onTestFinished } from "vitest";
 import { openQueues, type Queues } from "@regradar/shared";
 import { redisFeedStateStore } from "@regradar/fetcher";
 import { describe, expect, inject, test } from "./support/fixtures.js";
-
-const CLI = fileURLToPath(new URL("../packages/cli/dist/main.js", import.meta.url));
-const run = promisify(execFile);
-
-async function regradar(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, REGRADAR_LOG_LEVEL: "silent", ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { regradar } from "./support/compiled-cli.js";
 
 describe("regradar CLI contracts (compiled, as outside tools call it)", () => {
   test("feed parse prints the contract's JSON and resolves relative links against --url", async ({ tmpDir }) => {

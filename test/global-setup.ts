@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { freePort } from "./support/free-port.js";
 import { startRedisServer } from "../packages/cli/src/redis-server.js";
 // @ts-expect-error plain ESM helper shared with `npm run es:local`, no type declarations
 import { startElasticsearch } from "../scripts/lib/elasticsearch-local.mjs";
@@ -12,17 +12,6 @@ declare module "vitest" {
     redisUrl: string;
     elasticsearchUrl: string;
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.once("error", reject);
-  });
 }
 
 /**

@@ -98,6 +98,7 @@ describe("web app in Chromium", () => {
     expect(paints[1]).toBeLessThan(5_000);
     const page = await browser.newPage();
     await page.goto(`${api.url}/?q=huobi`);
+    await page.locator(".result").first().waitFor();
     expect(await page.locator(".result h3").allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(SEED_TITLE)]));
     expect(await page.locator(".snippet mark").first().innerText()).toMatch(/huobi|火幣|火币/i);
     await expect.poll(() => page.inputValue("#q")).toBe("huobi");
