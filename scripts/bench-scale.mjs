@@ -5,7 +5,7 @@
 // Figures, not pass/fail; the machine is shared, so compare the ratios within one run.
 // Last line, exactly: scale: 1x=<articles/s> 2x=<articles/s> 4x=<articles/s> p95=<seconds at 100/s>
 import { spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +23,11 @@ const FEEDS = Number(args.get("feeds") ?? 200), ITEMS = Number(args.get("items")
 const STAGES = ["fetcher", "extractor", "indexer"];
 const QUEUES = ["feeds", "articles", "index"];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Replaced in one rename, as an editor saves: the fetchers watch the file and must never read it half-written.
+async function writeRegistry(file, farm, n) {
+  await writeFile(`${file}.tmp`, feedsYaml(farm, n));
+  await rename(`${file}.tmp`, file);
+}
 const feedsYaml = (farm, n) => `feeds:\n${Array.from({ length: n }, (_, f) => `  - { id: f${f}, url: "${farm.feedUrl(f)}", interval: 86400 }`).join("\n")}\n`;
 
 /** k processes per stage on a fresh prefix and data directory; returns the producer's view and a stop. */
@@ -35,12 +40,18 @@ async function startWorkers(redisUrl, farm, k, tag) {
     REGRADAR_QUEUE_PREFIX: `scale-${tag}`, REGRADAR_HOST_DELAY_MS: "0", REGRADAR_LOG_LEVEL: "error", REGRADAR_CONCURRENCY: "8",
   };
   const children = STAGES.flatMap((stage) => Array.from({ length: k }, () =>
-    spawn(process.execPath, [CLI, "worker", stage], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] })));
+    Object.assign(spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${stage}-${Date.now()}.cpuprofile`] : []), CLI, "worker", stage], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] }), { stage })));
   const rt = await openPipeline(shared.loadConfig(env));
   // Measured from when every process is consuming, not from process start-up.
   while ((await Promise.all(QUEUES.map((q) => rt.queues[q].workerCount()))).some((n) => n < k)) await sleep(100);
   return {
     rt, feedsFile,
+    /** CPU seconds each stage's processes have used so far, summed (Linux /proc). */
+    async cpuByStage() {
+      const used = {};
+      for (const c of children) used[c.stage] = (used[c.stage] ?? 0) + await cpuSeconds(c.pid);
+      return used;
+    },
     async stop() {
       for (const c of children) c.kill("SIGTERM");
       await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once("exit", r)))));
@@ -48,6 +59,23 @@ async function startWorkers(redisUrl, farm, k, tag) {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+const TICKS_PER_SECOND = 100;
+/** User + system CPU seconds of a process, from /proc/<pid>/stat (0 where /proc is missing). */
+async function cpuSeconds(pid) {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
+  if (!stat) return 0;
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** Where the machine's CPU went during a run: per stage, Redis, and this process (the feed farm). */
+async function cpuBreakdown(w, before, articles) {
+  const stages = Object.fromEntries(Object.entries(await w.cpuByStage()).map(([stage, s]) => [stage, s - before.stages[stage]]));
+  const others = { redis: await cpuSeconds(redisPid()) - before.redis, "farm+bench": selfCpu() - before.self };
+  const all = { ...stages, ...others };
+  return `    CPU ms per article: ${Object.entries(all).map(([k, v]) => `${k} ${((1000 * v) / articles).toFixed(2)}`).join(", ")}`;
 }
 
 /** Per article: its document's indexedAt minus when its feed's poll began. */
@@ -81,8 +109,9 @@ async function breakdown(rt) {
 async function burst(redisUrl, farm, k) {
   const w = await startWorkers(redisUrl, farm, k, `burst${k}`);
   try {
+    const before = await cpuBefore(w);
     const started = Date.now();
-    await writeFile(w.feedsFile, feedsYaml(farm, FEEDS));
+    await writeRegistry(w.feedsFile, farm, FEEDS);
     while ((await w.rt.store.count()) < farm.total) {
       if (Date.now() - started > 600_000) throw new Error(`${k}x: not all articles searchable within 10 minutes`);
       await sleep(200);
@@ -91,6 +120,7 @@ async function burst(redisUrl, farm, k) {
     const rate = farm.total / seconds;
     console.log(`  ${k} process(es) per stage: ${farm.total} articles in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} articles/s`);
     console.log(await breakdown(w.rt));
+    console.log(await cpuBreakdown(w, before, farm.total));
     return rate;
   } finally {
     await w.stop();
@@ -102,9 +132,10 @@ async function steady(redisUrl, farm, k) {
   const w = await startWorkers(redisUrl, farm, k, "steady");
   try {
     const perSecond = 100, everyMs = (1000 * ITEMS) / perSecond, feeds = Math.min(FEEDS, Math.round(30_000 / everyMs));
+    const before = await cpuBefore(w);
     const started = Date.now();
     for (let n = 1; n <= feeds; n++) {
-      await writeFile(w.feedsFile, feedsYaml(farm, n));
+      await writeRegistry(w.feedsFile, farm, n);
       await sleep(Math.max(0, started + n * everyMs - Date.now()));
     }
     while ((await w.rt.store.count()) < feeds * ITEMS) {
@@ -115,6 +146,7 @@ async function steady(redisUrl, farm, k) {
     console.log(`  steady ${perSecond} articles/s for ${((feeds * everyMs) / 1000).toFixed(0)} s, ${k} process(es) per stage: ` +
       `fetch -> searchable p50 ${(median(lat) / 1000).toFixed(2)} s, p95 ${(pct(lat, 95) / 1000).toFixed(2)} s (${lat.length} articles)`);
     console.log(await breakdown(w.rt));
+    console.log(await cpuBreakdown(w, before, feeds * ITEMS));
     return pct(lat, 95) / 1000;
   } finally {
     await w.stop();
@@ -123,13 +155,20 @@ async function steady(redisUrl, farm, k) {
 
 const dir = await mkdtemp(path.join(os.tmpdir(), "regradar-scale-"));
 const redis = await startRedisServer({ port: await freePort(), dir: path.join(dir, "redis"), appendOnly: false });
+const redisPid = () => redis.child.pid;
+const selfCpu = () => (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
+const cpuBefore = async (w) => ({ stages: await w.cpuByStage(), redis: await cpuSeconds(redisPid()), self: selfCpu() });
 const farm = await startFeedFarm({ feeds: FEEDS, items: ITEMS, hosts: HOSTS, sources: await loadSources(root) });
 try {
   console.log(`scale-out (${FEEDS} feeds x ${ITEMS} items on ${HOSTS} loopback hosts, SQLite, separate processes per stage, concurrency 8 each, ${os.cpus().length} cores)`);
-  const rates = {};
-  for (const k of [1, 2, 4]) rates[k] = await burst(redis.url, farm, k);
-  const p95 = await steady(redis.url, farm, 2);
-  console.log(`scale: 1x=${rates[1].toFixed(0)} 2x=${rates[2].toFixed(0)} 4x=${rates[4].toFixed(0)} p95=${p95.toFixed(2)}`);
+  // --quick: one process per stage, no steady phase (for trying a change; not the figure to quote).
+  if (args.has("quick")) await burst(redis.url, farm, 1);
+  else {
+    const rates = {};
+    for (const k of [1, 2, 4]) rates[k] = await burst(redis.url, farm, k);
+    const p95 = await steady(redis.url, farm, 2);
+    console.log(`scale: 1x=${rates[1].toFixed(0)} 2x=${rates[2].toFixed(0)} 4x=${rates[4].toFixed(0)} p95=${p95.toFixed(2)}`);
+  }
 } finally {
   await farm.close();
   await redis.stop();

@@ -41,6 +41,8 @@ const envSchema = z.object({
   REGRADAR_FETCH_MAX_BYTES: positiveInt(10 * 1024 * 1024),
   REGRADAR_FETCH_TIMEOUT_MS: positiveInt(30_000),
   REGRADAR_HOST_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
+  // A worker waits this long in-process for a busy host before sending its job back to the delayed set.
+  REGRADAR_HOST_WAIT_MS: z.coerce.number().int().min(0).default(250),
   REGRADAR_POLL_MIN_SECONDS: positiveInt(300),
   REGRADAR_POLL_MAX_SECONDS: positiveInt(6 * 3600),
   REGRADAR_SEEN_PER_FEED: positiveInt(5_000),
@@ -110,7 +112,7 @@ export interface Config {
   metricsPort: number | undefined;
   noColor: boolean;
   queuePrefix: string;
-  http: { userAgent: string; maxBodyBytes: number; timeoutMs: number; hostDelayMs: number };
+  http: { userAgent: string; maxBodyBytes: number; timeoutMs: number; hostDelayMs: number; hostWaitMs: number };
   polling: { minSeconds: number; maxSeconds: number; seenPerFeed: number };
   /** lockMs: how long a job stays locked to a worker that stopped renewing it (crashed) before another takes it. */
   workers: { concurrency: number; indexBatch: number; lockMs: number };
@@ -199,6 +201,7 @@ function parseEnv(env: Record<string, string | undefined>): Config {
       maxBodyBytes: e.REGRADAR_FETCH_MAX_BYTES,
       timeoutMs: e.REGRADAR_FETCH_TIMEOUT_MS,
       hostDelayMs: e.REGRADAR_HOST_DELAY_MS,
+      hostWaitMs: e.REGRADAR_HOST_WAIT_MS,
     },
     polling: { minSeconds: e.REGRADAR_POLL_MIN_SECONDS, maxSeconds: e.REGRADAR_POLL_MAX_SECONDS, seenPerFeed: e.REGRADAR_SEEN_PER_FEED },
     workers: { concurrency: e.REGRADAR_CONCURRENCY, indexBatch: e.REGRADAR_INDEX_BATCH, lockMs: e.REGRADAR_LOCK_MS },

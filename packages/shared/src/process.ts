@@ -1,6 +1,6 @@
 import type { RedisClient } from "./redis.js";
 import type { Config } from "./config.js";
-import { createHttpClient, type HttpClient } from "./http/index.js";
+import { createHttpClient, redisHostSlots, waitingHostSlots, type HostSlots, type HttpClient } from "./http/index.js";
 import type { Logger } from "./logger.js";
 import { openQueues, type Queues } from "./queues.js";
 import { createRedisConnection } from "./redis.js";
@@ -15,6 +15,11 @@ export function openHttpClient(config: Config): HttpClient {
     maxBodyBytes: config.http.maxBodyBytes,
     totalTimeoutMs: config.http.timeoutMs,
   });
+}
+
+/** The per-host slots every fetching stage shares across processes, waited for briefly in-process. */
+export function openHostSlots(redis: RedisClient, config: Config): HostSlots {
+  return waitingHostSlots(redisHostSlots(redis, config.queuePrefix, config.http.hostDelayMs), config.http.hostWaitMs);
 }
 
 export interface StageBase {

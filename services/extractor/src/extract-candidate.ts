@@ -63,11 +63,11 @@ export async function extractCandidate(c: ArticleCandidate, ports: ExtractPorts,
   const page = await fetchPage(c.url, ports.http);
   if (!page.ok && page.retryable && !finalAttempt) throw new Error(`page fetch failed, will retry: ${page.reason}`);
 
-  const fallbackText = feedText(c.content) || feedText(c.summary);
-  if (!page.ok && !fallbackText && !c.title) throw new PermanentError(`no text for ${c.url}: page ${page.reason}, feed item empty`, "no_text");
+  // The feed's own text is parsed only when the page cannot stand in for it.
+  const text = page.ok ? page.text : feedText(c.content) || feedText(c.summary);
+  if (!page.ok && !text && !c.title) throw new PermanentError(`no text for ${c.url}: page ${page.reason}, feed item empty`, "no_text");
 
   const title = (page.ok ? page.title : null) ?? c.title;
-  const text = page.ok ? page.text : fallbackText;
   const lang = (page.ok ? page.lang : null) ?? detectLanguage(`${title ?? ""}\n${text}`);
   const mentions = extractMentions({ title: title ?? "", text, lang });
   return {

@@ -1,4 +1,4 @@
-import { composeStage, openHttpClient, openStageBase, redisHostSlots, type Config, type Logger, type Stage } from "@regradar/shared";
+import { composeStage, openHttpClient, openHostSlots, openStageBase, type Config, type Logger, type Stage } from "@regradar/shared";
 import { createExtractorStage } from "./stage.js";
 
 /** The extractor's composition root: Redis, the queues and the guarded HTTP client; no store. */
@@ -8,7 +8,7 @@ export function startExtractor(config: Config, log: Logger): Promise<Stage> {
     return createExtractorStage({
       ...wiring, queues,
       http: resources.add("http client", openHttpClient(config), (h) => h.close()),
-      slots: redisHostSlots(redis, config.queuePrefix, config.http.hostDelayMs),
+      slots: openHostSlots(redis, config),
       concurrency: config.workers.concurrency,
     });
   });

@@ -1,4 +1,4 @@
-import { composeStage, createRedisConnection, openHttpClient, openQueues, openStageBase, redisHostSlots, type Config, type HttpClient, type Logger, type Stage } from "@regradar/shared";
+import { composeStage, createRedisConnection, openHttpClient, openQueues, openHostSlots, openStageBase, type Config, type HttpClient, type Logger, type Stage } from "@regradar/shared";
 import { redisFeedStateStore } from "./feed-state.js";
 import { feedParser } from "./parse-off-thread.js";
 import { createFetcherStage } from "./stage.js";
@@ -21,7 +21,7 @@ export function startFetcher(config: Config, log: Logger, opts: { scheduleFeeds?
       // A benchmark brings its own client (a resolver that sends every feed host to its local farm).
       http: resources.add("http client", opts.http ?? openHttpClient(config), (h) => h.close()),
       state: redisFeedStateStore(redis, config.queuePrefix),
-      slots: redisHostSlots(redis, config.queuePrefix, config.http.hostDelayMs),
+      slots: openHostSlots(redis, config),
       parser: resources.add("feed parser", feedParser(), (p) => p.close()),
       concurrency: config.workers.concurrency,
       feedsFile: config.feedsFile,

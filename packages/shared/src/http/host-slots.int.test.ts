@@ -1,5 +1,5 @@
 import { describe, expect, test } from "../../../../test/support/fixtures.js";
-import { redisHostSlots } from "./host-slots.js";
+import { redisHostSlots, waitingHostSlots } from "./host-slots.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -34,5 +34,39 @@ describe("host slots (real Redis)", () => {
     expect(await slots.acquire("news.example.com", { id: "fresh", since: 2_000 })).toMatchObject({ acquired: false });
     await sleep(1_500);
     expect(await slots.acquire("news.example.com", { id: "fresh", since: 2_000 })).toMatchObject({ acquired: true });
+  });
+});
+
+describe("waiting for a busy host in-process", () => {
+  test("a short wait is taken in-process, one request at a time across two processes' slots", async ({ redis, prefix }) => {
+    // Two processes' slots over one Redis: requests of 20 ms, many waiters, no overlap ever.
+    const processes = [waitingHostSlots(redisHostSlots(redis, prefix, 0), 2_000), waitingHostSlots(redisHostSlots(redis, prefix, 0), 2_000)];
+    let inFlight = 0, maxInFlight = 0, served = 0;
+    await Promise.all(Array.from({ length: 12 }, async (_, i) => {
+      const slot = await processes[i % 2]!.acquire("news.example.com", { id: `page-${i}`, since: 1_000 + i });
+      expect(slot.acquired).toBe(true);
+      if (!slot.acquired) return;
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      await sleep(20);
+      inFlight--;
+      served++;
+      await slot.release();
+    }));
+    expect(served).toBe(12);
+    expect(maxInFlight).toBe(1);
+  });
+
+  test("a wait longer than the bound is answered busy at once, with how long to wait", async ({ redis, prefix }) => {
+    const slots = waitingHostSlots(redisHostSlots(redis, prefix, 1_000), 100);
+    const first = await slots.acquire("news.example.com", { id: "first", since: 1_000 });
+    expect(first.acquired).toBe(true);
+    if (first.acquired) await first.release();
+    const started = Date.now();
+    const second = await slots.acquire("news.example.com", { id: "second", since: 2_000 });
+    expect(second).toMatchObject({ acquired: false });
+    expect(Date.now() - started).toBeLessThan(100);
+    expect(second.acquired ? 0 : second.retryInMs).toBeGreaterThan(800);
+    // A third in the same process's line is not held behind it either.
+    expect(await slots.acquire("news.example.com", { id: "third", since: 3_000 })).toMatchObject({ acquired: false });
   });
 });

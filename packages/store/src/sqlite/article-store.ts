@@ -59,6 +59,20 @@ export class SqliteArticleStore implements ArticleStore {
   constructor(private readonly db: Database.Database) {
     // The recency signal of search/ranking.ts, computed by the same function for SQL ranking and explanations.
     db.function("regradar_recency", { deterministic: true }, (publishedAt: unknown, now: unknown) => recencyBonus(publishedAt as string | null, Number(now)));
+    db.function("regradar_hamming", { deterministic: true }, (a: unknown, b: unknown) => hammingDistance(a as string, b as string));
+  }
+
+  // Prepared once: the indexer asks for every document it writes. Candidates share a band (8 bits
+  // of 64, so about one stored article in 32 does); the distance is checked inside SQLite, so only
+  // true copies are read out and sorted.
+  // (After init: the tables must exist to prepare it.)
+  private nearDuplicatesStatement: Database.Statement<unknown[], { id: string; indexed_at: string }> | null = null;
+  private nearDuplicatesOf() {
+    return this.nearDuplicatesStatement ??= this.db.prepare(
+      `SELECT a.id, a.indexed_at FROM articles a
+       WHERE a.rid IN (SELECT rid FROM simhash_bands WHERE band IN (${simhashBands("0".repeat(16)).map(() => "?").join(",")}))
+         AND regradar_hamming(a.content_hash, ?) <= ?
+       ORDER BY a.indexed_at, a.rid`);
   }
 
   async init(): Promise<void> {
@@ -140,11 +154,7 @@ export class SqliteArticleStore implements ArticleStore {
   }
 
   async findNearDuplicates(contentHash: string, maxBits: number): Promise<Array<{ id: string; indexedAt: string }>> {
-    const bands = simhashBands(contentHash);
-    const rows = this.db.prepare<string[], { id: string; content_hash: string; indexed_at: string }>(
-      `SELECT DISTINCT a.id, a.content_hash, a.indexed_at FROM simhash_bands b JOIN articles a ON a.rid = b.rid
-       WHERE b.band IN (${bands.map(() => "?").join(",")}) ORDER BY a.indexed_at, a.rid`).all(...bands);
-    return rows.filter((r) => hammingDistance(r.content_hash, contentHash) <= maxBits).map((r) => ({ id: r.id, indexedAt: r.indexed_at }));
+    return this.nearDuplicatesOf().all(...simhashBands(contentHash), contentHash, maxBits).map((r) => ({ id: r.id, indexedAt: r.indexed_at }));
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
