@@ -6,7 +6,7 @@ import { highlighterFor } from "../search/highlight.js";
 import { HIT_FIELDS, searchHit } from "../search/hits.js";
 import { DEFAULT_SEARCH_LIMIT, FACET_FIELDS, type SearchQuery, type SearchResult } from "../search/query-language.js";
 import { explainRank, planQuery } from "../search/ranking.js";
-import { writeBulk, type BulkItem } from "./bulk-writer.js";
+import { writeBulk, type BulkItem, type BulkResult } from "./bulk-writer.js";
 import { ARTICLE_MAPPINGS, ARTICLE_SETTINGS, INDEX_VERSION } from "./mappings.js";
 import { ARTICLE_AGGREGATIONS, articleQuery, scoreParts } from "./search-query.js";
 
@@ -121,45 +121,69 @@ export class ElasticsearchArticleStore implements ArticleStore {
     }
   }
 
+  /**
+   * New articles are the common case, so every first version of an id is written with `create`, which
+   * Elasticsearch refuses (409) for an id it has. Only those refused, and repeats within the batch, are
+   * read back and compared by fingerprint: reading every batch first (a realtime read, which refreshes
+   * the shard when it holds unrefreshed writes) halved the indexing speed (scripts/bench-index.mjs).
+   */
   async upsertArticles(docs: UpsertDocument[]): Promise<UpsertOutcome> {
     const outcome: UpsertOutcome = { created: [], updated: [], unchanged: [], rejected: [] };
     if (docs.length === 0) return outcome;
-    const known = await this.existingStates([...new Set(docs.map((d) => d.id))]);
     const now = new Date().toISOString();
+    const fingerprint = (doc: UpsertDocument) => createHash("sha256").update(contentFingerprint(doc)).digest("base64url");
+    const ids = new Set<string>();
+    const firstVersions = new Set(docs.filter((d) => !ids.has(d.id) && ids.add(d.id)));
+    const created = await this.writeRecreatingIndex([...firstVersions].map((doc) => (
+      { id: doc.id, op: "create", outcome: "created", source: indexedSource({ ...doc, indexedAt: now }, fingerprint(doc)) })), false);
+    outcome.created.push(...created.created);
+    outcome.rejected.push(...created.rejected);
+
+    const exists = new Set(created.conflicts.map((i) => i.id));
+    const rest = docs.filter((d) => (firstVersions.has(d) ? exists.has(d.id) : true));
+    if (rest.length === 0) return outcome;
+    const known = await this.existingStates([...new Set(rest.map((d) => d.id))]);
     const items: BulkItem[] = [];
-    for (const doc of docs) {
-      const fingerprint = createHash("sha256").update(contentFingerprint(doc)).digest("base64url");
+    for (const doc of rest) {
+      const print = fingerprint(doc);
       const existing = known.get(doc.id);
-      if (existing && existing.fingerprint === fingerprint) { outcome.unchanged.push(doc.id); continue; }
+      if (existing && existing.fingerprint === print) { outcome.unchanged.push(doc.id); continue; }
       // The first copy of a story stays the original even if a later duplicate is re-indexed.
       const duplicateOf = existing ? existing.duplicateOf : doc.duplicateOf;
-      items.push({ id: doc.id, source: indexedSource({ ...doc, duplicateOf, indexedAt: now }, fingerprint), outcome: existing ? "updated" : "created" });
-      known.set(doc.id, { fingerprint, indexedAt: now, duplicateOf });
+      items.push({ id: doc.id, source: indexedSource({ ...doc, duplicateOf, indexedAt: now }, print), outcome: existing ? "updated" : "created" });
+      known.set(doc.id, { fingerprint: print, indexedAt: now, duplicateOf });
     }
     // Two versions of one id in a batch must reach the index in order.
-    const inOrder = new Set(items.map((i) => i.id)).size < items.length;
-    let written = await writeBulk(this.client, this.alias, items, { inOrder, flushBytes: this.opts.flushBytes, requireAlias: true });
-    if (written.missingIndex.length) {
-      // The index was deleted under us: build it again (template, index, alias) and write what it refused.
-      await this.init();
-      const retried = await writeBulk(this.client, this.alias, written.missingIndex, { inOrder, flushBytes: this.opts.flushBytes, requireAlias: true });
-      const transient = [written.transient, retried.transient].filter((t) => t !== null);
-      written = {
-        created: [...written.created, ...retried.created], updated: [...written.updated, ...retried.updated],
-        rejected: [...written.rejected, ...retried.rejected], missingIndex: retried.missingIndex,
-        transient: transient.length ? { count: transient.reduce((n, t) => n + t.count, 0), reason: transient[0]!.reason } : null,
-      };
-    }
-    this.markWritten();
-    if (written.transient) {
-      // Transient by nature: throw so the caller's queue retries the batch; replays of what was written are no-ops.
-      throw new Error(`Elasticsearch refused ${written.transient.count} document(s): ${written.transient.reason}`);
-    }
-    if (written.missingIndex.length) throw new Error(`Elasticsearch index ${this.alias} disappeared again while writing`);
+    const written = await this.writeRecreatingIndex(items, new Set(items.map((i) => i.id)).size < items.length);
     outcome.created.push(...written.created);
     outcome.updated.push(...written.updated);
     outcome.rejected.push(...written.rejected);
     return outcome;
+  }
+
+  /**
+   * One bulk write. An index deleted under us is built again (template, index, alias) and what it
+   * refused is written again; refusals for a passing reason throw, so the queue retries the batch
+   * (replays of what was written are no-ops).
+   */
+  private async writeRecreatingIndex(items: BulkItem[], inOrder: boolean): Promise<BulkResult> {
+    const write = (batch: BulkItem[]) => writeBulk(this.client, this.alias, batch, { inOrder, flushBytes: this.opts.flushBytes, requireAlias: true });
+    let written = await write(items);
+    if (written.missingIndex.length) {
+      await this.init();
+      const retried = await write(written.missingIndex);
+      const transient = [written.transient, retried.transient].filter((t) => t !== null);
+      written = {
+        created: [...written.created, ...retried.created], updated: [...written.updated, ...retried.updated],
+        rejected: [...written.rejected, ...retried.rejected], conflicts: [...written.conflicts, ...retried.conflicts],
+        missingIndex: retried.missingIndex,
+        transient: transient.length ? { count: transient.reduce((n, t) => n + t.count, 0), reason: transient[0]!.reason } : null,
+      };
+    }
+    if (items.length) this.markWritten();
+    if (written.transient) throw new Error(`Elasticsearch refused ${written.transient.count} document(s): ${written.transient.reason}`);
+    if (written.missingIndex.length) throw new Error(`Elasticsearch index ${this.alias} disappeared again while writing`);
+    return written;
   }
 
   private async existingStates(ids: string[]): Promise<Map<string, ExistingState>> {
