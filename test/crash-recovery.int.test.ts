@@ -1,22 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { articleIdFor, articleJobId, createRedisConnection, openQueues, simhash, type ArticleDocument } from "@regradar/shared";
+import { articleJobId, createRedisConnection, openQueues } from "@regradar/shared";
 import { openSqliteDatabase, SqliteArticleStore } from "@regradar/store";
+import { wireStory } from "./support/article-fixtures.js";
 import { describe, expect, inject, test } from "./support/fixtures.js";
 
 const CLI = fileURLToPath(new URL("../packages/cli/dist/main.js", import.meta.url));
 const TOTAL = 1500;
-
-function article(i: number): ArticleDocument {
-  const url = `https://news.example.com/2024/story-${i}`;
-  const text = `Story ${i}. ${"Regulators in several countries discussed rules for crypto exchanges and stablecoin issuers. ".repeat(20)}`;
-  return {
-    id: articleIdFor(url), url, canonicalUrl: url, feedId: "wire", feedTitle: "Wire", source: "news.example.com", title: `Story ${i}`,
-    summary: null, text, lang: "en", publishedAt: "2024-05-01T00:00:00.000Z", fetchedAt: "2024-05-01T00:00:00.000Z", authors: [], categories: [],
-    relevant: true, score: 0.9, jurisdictions: ["US"], authorities: [], actions: ["guidance"], entities: [], mentions: [],
-    contentHash: simhash(`${i} ${text}`), textSource: "page", pageError: null,
-  };
-}
 
 function startIndexer(env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [CLI, "worker", "indexer"], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
@@ -38,7 +28,7 @@ describe("crash recovery", () => {
       REDIS_URL: inject("redisUrl"), REGRADAR_QUEUE_PREFIX: prefix, REGRADAR_DATA_DIR: tmpDir, REGRADAR_LOG_LEVEL: "silent",
       REGRADAR_INDEX_BATCH: "50", REGRADAR_LOCK_MS: "2000",
     };
-    const docs = Array.from({ length: TOTAL }, (_, i) => article(i));
+    const docs = Array.from({ length: TOTAL }, (_, i) => wireStory(i));
     await queues.index.enqueueMany(docs.map((d) => ({ name: "index", data: d, jobId: articleJobId(d.id) })));
     const db = openSqliteDatabase(`${tmpDir}/regradar.db`);
     const store = new SqliteArticleStore(db);

@@ -432,6 +432,26 @@ describe("Elasticsearch specifics", () => {
     expect((await esClient.indices.getIndexTemplate({ name: `${a.alias}-template` })).index_templates[0]!.index_template.index_patterns).toEqual([`${a.alias}-v*`]);
   });
 
+  test("init brings existing indices to the configured replica count (REGRADAR_ES_REPLICAS changed)", async () => {
+    const replicasOf = async (index: string | string[]) => Object.values(await esClient.indices.getSettings({ index, name: "index.number_of_replicas", flat_settings: true }))
+      .map((s) => (s.settings as Record<string, unknown>)["index.number_of_replicas"]);
+    const articles = fresh();
+    await articles.init();
+    // One node cannot place the replica: the index goes yellow, which init accepts.
+    await new ElasticsearchArticleStore(esClient, { index: articles.alias, replicas: 1 }).init();
+    expect(await replicasOf(articles.alias)).toEqual(["1"]);
+
+    const indices = { subscriptionsIndex: `${PREFIX}-subs-${++serial}`, alertsIndex: `${PREFIX}-alerts-${serial}`, deliveriesIndex: `${PREFIX}-deliveries-${serial}` };
+    const subs = new ElasticsearchSubscriptionStore(esClient, indices);
+    await subs.init();
+    try {
+      await new ElasticsearchSubscriptionStore(esClient, { ...indices, replicas: 1 }).init();
+      expect(await replicasOf(Object.values(indices))).toEqual(["1", "1", "1"]);
+    } finally {
+      await subs.drop();
+    }
+  });
+
   test("the node's analyzer and the Node-side analysis SQLite and the alerter use give the same tokens", async () => {
     const store = fresh();
     await store.init();

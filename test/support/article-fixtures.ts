@@ -1,6 +1,18 @@
 import { articleIdFor, simhash, type ArticleDocument } from "@regradar/shared";
 import type { UpsertDocument } from "@regradar/store";
 
+/** The i-th of a stream of distinct stories as the index queue carries them (no two share a SimHash). */
+export function wireStory(i: number): ArticleDocument {
+  const url = `https://news.example.com/2024/story-${i}`;
+  const text = `Story ${i}. ${"Regulators in several countries discussed rules for crypto exchanges and stablecoin issuers. ".repeat(20)}`;
+  return {
+    id: articleIdFor(url), url, canonicalUrl: url, feedId: "wire", feedTitle: "Wire", source: "news.example.com", title: `Story ${i}`,
+    summary: null, text, lang: "en", publishedAt: "2024-05-01T00:00:00.000Z", fetchedAt: "2024-05-01T00:00:00.000Z", authors: [], categories: [],
+    relevant: true, score: 0.9, jurisdictions: ["US"], authorities: [], actions: ["guidance"], entities: [], mentions: [],
+    contentHash: simhash(`${i} ${text}`), textSource: "page", pageError: null,
+  };
+}
+
 /** The fixture articles every store contract case runs on: a few stories, English and Chinese, one syndicated copy. */
 type Spec = Partial<ArticleDocument> & Pick<ArticleDocument, "url" | "title" | "text" | "publishedAt">;
 

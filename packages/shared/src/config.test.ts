@@ -13,7 +13,7 @@ describe("configuration", () => {
 
   it("parses the documented variables", () => {
     const c = loadConfig({ ELASTICSEARCH_URL: "http://es:9200", REGRADAR_ALLOW_HOSTS: "127.0.0.1, 10.0.0.0/8,", REDIS_URL: "redis://r:6379" });
-    expect(c.elasticsearch).toEqual({ url: "http://es:9200", nodes: ["http://es:9200"], index: "regradar-articles" });
+    expect(c.elasticsearch).toEqual({ url: "http://es:9200", nodes: ["http://es:9200"], index: "regradar-articles", replicas: 0 });
     expect(c.allowHosts).toEqual(["127.0.0.1", "10.0.0.0/8"]);
     expect(c.redisUrl).toBe("redis://r:6379");
   });
@@ -21,6 +21,8 @@ describe("configuration", () => {
   it("takes a cluster's nodes for Elasticsearch and Redis, and hash-tags the queue prefix for Redis Cluster", () => {
     const c = loadConfig({ ELASTICSEARCH_URL: "http://es1:9200, http://es2:9200", REDIS_URL: "redis+cluster://r1:7000,r2:7001" });
     expect(c.elasticsearch).toMatchObject({ url: "http://es1:9200", nodes: ["http://es1:9200", "http://es2:9200"] });
+    expect(loadConfig({ ELASTICSEARCH_URL: "http://es1:9200,http://es2:9200", REGRADAR_ES_REPLICAS: "1" }).elasticsearch?.replicas).toBe(1);
+    expect(() => loadConfig({ REGRADAR_ES_REPLICAS: "-1" })).toThrow(/REGRADAR_ES_REPLICAS/);
     expect(c.queuePrefix).toBe("{regradar}");
     expect(loadConfig({ REDIS_URL: "redis+cluster://r1:7000", REGRADAR_QUEUE_PREFIX: "{rr}" }).queuePrefix).toBe("{rr}");
     expect(() => loadConfig({ ELASTICSEARCH_URL: "http://es1:9200,es2" })).toThrow(/ELASTICSEARCH_URL: expected a URL such as http:\/\/127\.0\.0\.1:9200, got "es2"/);

@@ -26,6 +26,8 @@ const envSchema = z.object({
     }
   }),
   REGRADAR_ES_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, - and _ only").default("regradar-articles"),
+  // Copies of each shard on other nodes. 0 by default: a single node cannot place a replica and would stay yellow.
+  REGRADAR_ES_REPLICAS: z.coerce.number().int().min(0).default(0),
   REGRADAR_DATA_DIR: z.string().min(1).default("./data"),
   REGRADAR_FEEDS: z.string().min(1).default("./feeds.yaml"),
   REGRADAR_ALLOW_HOSTS: csv,
@@ -78,9 +80,9 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-function elasticsearchConfig(urls: string, index: string): NonNullable<Config["elasticsearch"]> {
+function elasticsearchConfig(urls: string, index: string, replicas: number): NonNullable<Config["elasticsearch"]> {
   const nodes = urls.split(",").map((u) => u.trim()).filter(Boolean);
-  return { url: nodes[0]!, nodes, index };
+  return { url: nodes[0]!, nodes, index, replicas };
 }
 
 function redisUrlProblem(url: string): string | null {
@@ -102,8 +104,8 @@ const SECRET_VARS = new Set(["REGRADAR_API_KEYS", "REGRADAR_LINK_SECRET", "SMTP_
 
 export interface Config {
   redisUrl: string | undefined;
-  /** url: the first node (for messages); nodes: every node given. */
-  elasticsearch: { url: string; nodes: string[]; index: string } | undefined;
+  /** url: the first node (for messages); nodes: every node given; replicas: per shard, applied to existing indices too. */
+  elasticsearch: { url: string; nodes: string[]; index: string; replicas: number } | undefined;
   dataDir: string;
   feedsFile: string;
   allowHosts: string[];
@@ -187,7 +189,7 @@ function parseEnv(env: Record<string, string | undefined>): Config {
   }
   return {
     redisUrl: e.REDIS_URL,
-    elasticsearch: e.ELASTICSEARCH_URL ? elasticsearchConfig(e.ELASTICSEARCH_URL, e.REGRADAR_ES_INDEX) : undefined,
+    elasticsearch: e.ELASTICSEARCH_URL ? elasticsearchConfig(e.ELASTICSEARCH_URL, e.REGRADAR_ES_INDEX, e.REGRADAR_ES_REPLICAS) : undefined,
     dataDir: e.REGRADAR_DATA_DIR,
     feedsFile: e.REGRADAR_FEEDS,
     allowHosts: e.REGRADAR_ALLOW_HOSTS,

@@ -91,6 +91,11 @@ export interface StageWorkerOptions<K extends QueueKey> extends StageWiring {
   concurrency: number;
   /** The stage's step. Throw to retry, throw PermanentError to stop, return delayJob(ms) to come back later, return to complete. */
   handle(data: JobData<K>, ctx: StepContext): Promise<unknown>;
+  /**
+   * Failures the stage has logged once for a whole outage (its store down): each job's retry is then
+   * logged at debug, not as one warning per job. Final failures are logged and dead-lettered all the same.
+   */
+  alreadyReported?(err: unknown): boolean;
 }
 
 /**
@@ -133,7 +138,11 @@ export function startStageWorker<K extends QueueKey>(opts: StageWorkerOptions<K>
     const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? attempts);
     const log = opts.log.child({ queue: def.name, job: job.name, jobId: job.id, attempt: job.attemptsMade });
     m.jobs.inc({ queue: def.name, outcome: final ? "failed" : "retried" });
-    if (!final) { log.warn({ err }, "job failed, will retry"); return; }
+    if (!final) {
+      if (opts.alreadyReported?.(err)) log.debug({ err }, "job failed, will retry");
+      else log.warn({ err }, "job failed, will retry");
+      return;
+    }
     log.error({ err }, "job failed permanently");
     const reason = err instanceof PermanentError ? `${err.reason}: ${err.message}` : err.message;
     recordDeadLetter(opts.redis, opts.prefix, {

@@ -23,9 +23,10 @@ export interface Stores {
 export async function openStores(config: Pick<Config, "elasticsearch" | "dataDir">, need: { articles?: boolean; subscriptions?: boolean } = { articles: true, subscriptions: true }): Promise<Stores> {
   let stores: Stores;
   if (config.elasticsearch) {
-    const client = createElasticsearchClient(config.elasticsearch.nodes);
-    const articles = new ElasticsearchArticleStore(client, { index: config.elasticsearch.index });
-    const subscriptions = new ElasticsearchSubscriptionStore(client, subscriptionIndicesFor(config.elasticsearch.index));
+    const { nodes, index, replicas } = config.elasticsearch;
+    const client = createElasticsearchClient(nodes);
+    const articles = new ElasticsearchArticleStore(client, { index, replicas });
+    const subscriptions = new ElasticsearchSubscriptionStore(client, { ...subscriptionIndicesFor(index), replicas });
     stores = { articles, subscriptions, close: async () => { await closeAll([articles, subscriptions]); await client.close(); } };
   } else {
     const db = openSqliteAt(config.dataDir);

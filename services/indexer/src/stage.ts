@@ -2,13 +2,13 @@ import { metrics, PermanentError, startStageWorker, workerStage, type QueueHandl
 import type { ArticleStore } from "@regradar/store";
 import { indexArticles, type IndexOutcome } from "./index-articles.js";
 import { MicroBatcher } from "./micro-batcher.js";
-import { watchSlowWrites } from "./slow-writes.js";
+import { watchStoreWrites } from "./store-writes.js";
 
 export interface IndexerPorts extends StageWiring {
   queues: { alerts: QueueHandle<"alerts"> };
   store: ArticleStore;
   batchSize: number;
-  /** A bulk write running longer than this is logged (once, and once when writes are quick again). */
+  /** A bulk write running longer than this is logged (once, and once when writes are quick again); so are failing writes. */
   slowWriteMs?: number;
 }
 
@@ -19,13 +19,13 @@ export const enqueueAlertMatching = (alerts: QueueHandle<"alerts">, articleId: s
 /** The indexer stage: documents (queue `index`) in batched upserts to the store, then alert matching (queue `alerts`). */
 export function createIndexerStage(p: IndexerPorts): Stage {
   const { documentsIndexed } = metrics();
-  const timed = watchSlowWrites(p.log, p.slowWriteMs);
+  const writes = watchStoreWrites(p.log, p.slowWriteMs);
   return workerStage("indexer", () => {
     const batcher = new MicroBatcher<Parameters<typeof indexArticles>[0][number], IndexOutcome>(
-      (docs) => timed(() => indexArticles(docs, p.store)), p.batchSize, 50);
+      (docs) => writes.run(() => indexArticles(docs, p.store)), p.batchSize, 50);
     return [startStageWorker({
       // Twice batchSize jobs are active at once: one batch is written while the next one fills.
-      ...p, queue: "index", concurrency: 2 * p.batchSize,
+      ...p, queue: "index", concurrency: 2 * p.batchSize, alreadyReported: writes.reported,
       async handle(doc) {
         const outcome = await batcher.add(doc);
         if (outcome.status === "rejected") throw new PermanentError(`store rejected article ${doc.id}: ${outcome.reason}`, "rejected_by_store");

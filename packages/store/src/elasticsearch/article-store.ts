@@ -7,7 +7,8 @@ import { HIT_FIELDS, searchHit } from "../search/hits.js";
 import { DEFAULT_SEARCH_LIMIT, FACET_FIELDS, type SearchQuery, type SearchResult } from "../search/query-language.js";
 import { explainRank, planQuery } from "../search/ranking.js";
 import { writeBulk, type BulkItem, type BulkResult } from "./bulk-writer.js";
-import { ARTICLE_MAPPINGS, ARTICLE_SETTINGS, INDEX_VERSION } from "./mappings.js";
+import { ARTICLE_MAPPINGS, articleSettings, INDEX_VERSION } from "./mappings.js";
+import { matchReplicas } from "./replicas.js";
 import { ARTICLE_AGGREGATIONS, articleQuery, scoreParts } from "./search-query.js";
 
 export interface ElasticsearchStoreOptions {
@@ -15,6 +16,8 @@ export interface ElasticsearchStoreOptions {
   index: string;
   /** Bytes per bulk request (default: the bulk helper's 5 MB). */
   flushBytes?: number;
+  /** Copies of the shard on other nodes (default 0, what a single node can hold). */
+  replicas?: number;
 }
 
 const NEAR_DUPLICATE_MAX_CANDIDATES = 10_000;
@@ -50,15 +53,24 @@ export class ElasticsearchArticleStore implements ArticleStore {
     return `${this.alias}-v${INDEX_VERSION}`;
   }
 
-  /** Creates the template, then the index with its alias, unless the alias exists. Also how a deleted index comes back. */
+  /**
+   * Creates the template, then the index with its alias, unless the alias exists; an existing index gets
+   * the configured replica count. Also how a deleted index comes back.
+   */
   async init(): Promise<void> {
+    const replicas = this.opts.replicas ?? 0;
     await this.client.indices.putIndexTemplate({
       name: `${this.alias}-template`,
       index_patterns: [`${this.alias}-v*`],
       // Above the built-in templates' 100, so nothing else shapes our indices.
       priority: 500,
-      template: { settings: ARTICLE_SETTINGS, mappings: ARTICLE_MAPPINGS },
+      template: { settings: articleSettings(replicas), mappings: ARTICLE_MAPPINGS },
     });
+    await this.ensureIndex();
+    await matchReplicas(this.client, [this.indexName], replicas);
+  }
+
+  private async ensureIndex(): Promise<void> {
     const behind = await this.indicesBehindAlias();
     if (behind.includes(this.indexName)) return;
     if (behind.length) { await this.upgradeFrom(behind); return; }

@@ -75,8 +75,9 @@ export const ARTICLE_MAPPINGS: estypes.MappingTypeMapping = {
 
 /**
  * One shard: a few million articles fit, and relevance statistics stay exact. The result window covers
- * the deepest page the CLI and API allow (offset 100000 + limit 1000), as SQLite does.
+ * the deepest page the CLI and API allow (offset 100000 + limit 1000), as SQLite does. Replicas are
+ * the deployment's choice (REGRADAR_ES_REPLICAS).
  */
-export const ARTICLE_SETTINGS: estypes.IndicesIndexSettings = {
-  number_of_shards: 1, number_of_replicas: 0, max_result_window: 101_000, analysis: ARTICLE_ANALYSIS,
-};
+export const articleSettings = (replicas: number): estypes.IndicesIndexSettings => ({
+  number_of_shards: 1, number_of_replicas: replicas, max_result_window: 101_000, analysis: ARTICLE_ANALYSIS,
+});

@@ -1,12 +1,18 @@
 import { Client, errors, type estypes } from "@elastic/elasticsearch";
 import { hammingDistance, simhashBands, type Subscription } from "@regradar/shared";
 import type { AlertRecord, DeliveryRecord, DeliveryStats, DeliveryUpdate, RecordOutcome, SubscriptionStore } from "../subscription-store.js";
+import { matchReplicas } from "./replicas.js";
 
-export interface ElasticsearchSubscriptionStoreOptions {
-  /** Index names; tests pass unique ones. */
-  subscriptionsIndex?: string;
-  alertsIndex?: string;
-  deliveriesIndex?: string;
+/** Index names; tests pass unique ones. */
+export interface SubscriptionIndices {
+  subscriptionsIndex: string;
+  alertsIndex: string;
+  deliveriesIndex: string;
+}
+
+export interface ElasticsearchSubscriptionStoreOptions extends Partial<SubscriptionIndices> {
+  /** Copies of each shard on other nodes (default 0, what a single node can hold). */
+  replicas?: number;
 }
 
 const kw = { type: "keyword" } as const;
@@ -31,7 +37,6 @@ const DELIVERY_MAPPINGS: estypes.MappingTypeMapping = {
   },
 };
 
-const SETTINGS = { number_of_shards: 1, number_of_replicas: 0 };
 const MAX_DIGEST_ARTICLES = 1_000;
 const MAX_CANDIDATES = 1_000;
 const MAX_SUBSCRIPTIONS = 10_000;
@@ -54,24 +59,29 @@ export class ElasticsearchSubscriptionStore implements SubscriptionStore {
   readonly deliveriesIndex: string;
   /** Alert records written by this process since the last refresh (others' become visible within a second). */
   private alertsWritten = false;
+  private readonly replicas: number;
 
   /** The client belongs to the composition root, which closes it. */
   constructor(private readonly client: Client, opts: ElasticsearchSubscriptionStoreOptions = {}) {
     this.subscriptionsIndex = opts.subscriptionsIndex ?? "regradar-subscriptions";
     this.alertsIndex = opts.alertsIndex ?? "regradar-alerts";
     this.deliveriesIndex = opts.deliveriesIndex ?? "regradar-deliveries";
+    this.replicas = opts.replicas ?? 0;
   }
 
   /**
-   * A template per index, then the index. The templates are what brings a deleted index back right: the
-   * next write auto-creates it with these mappings (not guessed ones), so a running alerter carries on.
+   * A template per index, then the index; existing ones get the configured replica count. The templates
+   * are what brings a deleted index back right: the next write auto-creates it with these mappings (not
+   * guessed ones), so a running alerter carries on.
    */
   async init(): Promise<void> {
+    const indices = [this.subscriptionsIndex, this.alertsIndex, this.deliveriesIndex];
+    const settings = { number_of_shards: 1, number_of_replicas: this.replicas };
     for (const [index, mappings] of [
       [this.subscriptionsIndex, SUBSCRIPTION_MAPPINGS], [this.alertsIndex, ALERT_MAPPINGS], [this.deliveriesIndex, DELIVERY_MAPPINGS],
     ] as const) {
       await this.client.indices.putIndexTemplate({
-        name: `${index}-template`, index_patterns: [index], priority: 500, template: { settings: SETTINGS, mappings },
+        name: `${index}-template`, index_patterns: [index], priority: 500, template: { settings, mappings },
       });
       if (await this.client.indices.exists({ index })) continue;
       try {
@@ -80,7 +90,8 @@ export class ElasticsearchSubscriptionStore implements SubscriptionStore {
         if (!(err instanceof errors.ResponseError && err.body?.error?.type === "resource_already_exists_exception")) throw err;
       }
     }
-    await this.client.cluster.health({ index: [this.subscriptionsIndex, this.alertsIndex, this.deliveriesIndex], wait_for_status: "yellow", timeout: "30s" });
+    await matchReplicas(this.client, indices, this.replicas);
+    await this.client.cluster.health({ index: indices, wait_for_status: "yellow", timeout: "30s" });
   }
 
   async putSubscription(sub: Subscription): Promise<void> {
@@ -294,7 +305,7 @@ export class ElasticsearchSubscriptionStore implements SubscriptionStore {
  * The indices beside an article index: `regradar-articles` -> `regradar-subscriptions`,
  * `regradar-alerts`, `regradar-deliveries` (any other name gets the suffixes appended).
  */
-export function subscriptionIndicesFor(articleIndex: string): Required<ElasticsearchSubscriptionStoreOptions> {
+export function subscriptionIndicesFor(articleIndex: string): SubscriptionIndices {
   const base = articleIndex.replace(/-articles$/, "");
   return { subscriptionsIndex: `${base}-subscriptions`, alertsIndex: `${base}-alerts`, deliveriesIndex: `${base}-deliveries` };
 }

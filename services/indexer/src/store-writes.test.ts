@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { watchSlowWrites } from "./slow-writes.js";
+import { watchStoreWrites } from "./store-writes.js";
 
 function capturedLog() {
   const lines: Array<{ level: number; msg: string }> = [];
@@ -11,10 +11,10 @@ function capturedLog() {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe("slow store writes", () => {
+describe("watched store writes", () => {
   it("warn once while a write is stuck, however many stall, and once when writes are quick again", async () => {
     const { log, lines } = capturedLog();
-    const timed = watchSlowWrites(log, 40);
+    const timed = watchStoreWrites(log, 40).run;
     // Three stalled writes: the warning comes while they are still running, and only once.
     const stalled = [timed(() => sleep(150)), timed(() => sleep(150)), timed(() => sleep(150))];
     await sleep(90);
@@ -28,8 +28,26 @@ describe("slow store writes", () => {
 
   it("quick writes log nothing", async () => {
     const { log, lines } = capturedLog();
-    const timed = watchSlowWrites(log, 1_000);
+    const timed = watchStoreWrites(log, 1_000).run;
     for (let i = 0; i < 5; i++) await timed(() => sleep(1));
     expect(lines).toEqual([]);
+  });
+
+  it("warn once while writes fail, however many, mark those failures as reported, and say once when a later write succeeds", async () => {
+    const { log, lines } = capturedLog();
+    const writes = watchStoreWrites(log, 1_000);
+    const down = () => Promise.reject(new Error("connect ECONNREFUSED"));
+    // A write already in flight when the failures begin proves nothing about the store now.
+    const inFlight = writes.run(() => sleep(30));
+    const failures = await Promise.all([1, 2, 3].map(() => writes.run(down).catch((err: unknown) => err)));
+    await inFlight;
+    expect(lines.map((l) => l.msg)).toEqual([expect.stringMatching(/store writes are failing/)]);
+    expect(lines[0]!.level).toBe(40);
+    expect(failures.every((err) => writes.reported(err))).toBe(true);
+    expect(writes.reported(new Error("another"))).toBe(false);
+
+    await writes.run(() => sleep(1));
+    await writes.run(() => sleep(1));
+    expect(lines.map((l) => l.msg)).toEqual([expect.stringMatching(/store writes are failing/), "store writes succeed again"]);
   });
 });
