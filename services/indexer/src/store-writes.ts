@@ -20,22 +20,27 @@ export interface StoreWriteWatch {
 export function watchStoreWrites(log: Logger, slowMs = SLOW_WRITE_MS): StoreWriteWatch {
   let slowSince: number | null = null;
   let failingSince: number | null = null;
+  // Writes are numbered as they start: a write "started after the failures began" by number, since
+  // two writes can start in the same millisecond.
+  let writesStarted = 0;
+  let failingAfter = 0;
   const failures = new WeakSet<object>();
   return {
     async run(write) {
-      const started = Date.now();
+      const seq = ++writesStarted;
+      const startedAt = Date.now();
       const timer = setTimeout(() => {
         if (slowSince !== null) return;
-        slowSince = started;
+        slowSince = startedAt;
         log.warn({ slowMs }, "store writes are slow: a bulk write has been running for longer than slowMs");
       }, slowMs);
       try {
         const result = await write();
-        if (slowSince !== null && Date.now() - started < slowMs) {
+        if (slowSince !== null && Date.now() - startedAt < slowMs) {
           log.info({ slowForMs: Date.now() - slowSince }, "store writes are quick again");
           slowSince = null;
         }
-        if (failingSince !== null && started >= failingSince) {
+        if (failingSince !== null && seq > failingAfter) {
           log.info({ failingForMs: Date.now() - failingSince }, "store writes succeed again");
           failingSince = null;
         }
@@ -43,6 +48,7 @@ export function watchStoreWrites(log: Logger, slowMs = SLOW_WRITE_MS): StoreWrit
       } catch (err) {
         if (failingSince === null) {
           failingSince = Date.now();
+          failingAfter = writesStarted;
           log.warn({ err }, "store writes are failing: their jobs retry with backoff until a write succeeds");
         }
         if (typeof err === "object" && err !== null) failures.add(err);
