@@ -295,12 +295,12 @@ describe.each(STORES)("ArticleStore contract: $name", ({ name, open, reader }) =
     expect(copy).toEqual({ ...seedCopy, indexedAt: expect.any(String) });
   });
 
-  test("findNearDuplicates: band candidates confirmed by Hamming distance, oldest first", async () => {
+  test("findNearDuplicates: key candidates confirmed by Hamming distance, oldest first", async () => {
     const near = await store.findNearDuplicates(seedCopy.contentHash, NEAR_DUPLICATE_BITS);
     expect(near.map((n) => n.id)).toEqual([seed.id, seedCopy.id]);
     expect(near[0]!.indexedAt <= near[1]!.indexedAt).toBe(true);
     expect(await store.findNearDuplicates(secEtf.contentHash, 0)).toEqual([{ id: secEtf.id, indexedAt: expect.any(String) }]);
-    // Every bit flipped: shares no band with anything.
+    // Every bit flipped: shares no key with anything.
     const inverted = [...secEtf.contentHash].map((c) => (15 - parseInt(c, 16)).toString(16)).join("");
     expect(await store.findNearDuplicates(inverted, NEAR_DUPLICATE_BITS)).toEqual([]);
   });
@@ -406,6 +406,38 @@ describe("both stores find the same documents", () => {
   });
 });
 
+describe("SQLite specifics", () => {
+  test("a file written with 8-bit simhash bands gets near-duplicate keys at start-up, and finds its copies again", async () => {
+    const store = await STORES[0]!.open();
+    await store.upsertArticles([seed, seedCopy, secEtf]);
+    // As an older version left the file: bands, no keys.
+    const db = openSqliteDatabase(sqliteFiles.get(store)!);
+    db.exec("DELETE FROM near_duplicate_keys; CREATE TABLE simhash_bands (band TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (band, rid)) WITHOUT ROWID");
+    db.close();
+    expect(await store.findNearDuplicates(seedCopy.contentHash, NEAR_DUPLICATE_BITS)).toEqual([]);
+    const reopened = await STORES[0]!.reader(store);
+    await reopened.init();
+    expect((await reopened.findNearDuplicates(seedCopy.contentHash, NEAR_DUPLICATE_BITS)).map((n) => n.id)).toEqual([seed.id, seedCopy.id]);
+    const check = openSqliteDatabase(sqliteFiles.get(store)!);
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE name = 'simhash_bands'").get()).toBeUndefined();
+    check.close();
+  });
+
+  test("a file indexed by an older analysis gets its full-text table rebuilt at start-up", async () => {
+    const store = await STORES[0]!.open();
+    await store.upsertArticles([seed, chinese, secEtf]);
+    const db = openSqliteDatabase(sqliteFiles.get(store)!);
+    db.exec("DELETE FROM articles_fts; PRAGMA user_version = 1");
+    const indexedRows = () => (db.prepare("SELECT count(*) AS n FROM articles_fts").get() as { n: number }).n;
+    expect(indexedRows()).toBe(0);
+    const reopened = await STORES[0]!.reader(store);
+    await reopened.init();
+    expect(indexedRows()).toBe(3);
+    db.close();
+    expect(idSet(await reopened.search({ text: "比特幣" }))).toEqual(sorted(chinese, secEtf));
+  });
+});
+
 describe("Elasticsearch specifics", () => {
   const url = () => inject("elasticsearchUrl");
   const fresh = (extra: Partial<ElasticsearchStoreOptions> = {}) => {
@@ -422,8 +454,8 @@ describe("Elasticsearch specifics", () => {
     await Promise.all([a.init(), b.init(), a.init()]);
     await a.init();
     const aliases = await esClient.indices.getAlias({ name: a.alias });
-    expect(Object.keys(aliases)).toEqual([`${a.alias}-v2`]);
-    const index = (await esClient.indices.get({ index: a.alias }))[`${a.alias}-v2`]!;
+    expect(Object.keys(aliases)).toEqual([a.indexName]);
+    const index = (await esClient.indices.get({ index: a.alias }))[a.indexName]!;
     expect(index.settings?.index?.number_of_replicas).toBe("0");
     expect(index.mappings?.dynamic).toBe("strict");
     // Title and text are analysed by Elasticsearch itself; no pre-analysed copy is stored.
