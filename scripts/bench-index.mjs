@@ -19,7 +19,7 @@ import { Client } from "@elastic/elasticsearch";
 import { ElasticsearchArticleStore, indexedSource, openSqliteDatabase, SqliteArticleStore } from "../packages/store/dist/index.js";
 import { startElasticsearch } from "./lib/elasticsearch-local.mjs";
 import { makeDoc } from "./lib/generated-articles.mjs";
-import { BATCHES_IN_FLIGHT } from "../services/indexer/dist/index.js";
+import { batchesInFlight } from "../services/indexer/dist/index.js";
 
 const args = process.argv.slice(2);
 // flushBytes: the store's bulk request size (0: its default), to compare request sizes.
@@ -55,7 +55,7 @@ async function measureOurs(url, client, docs) {
           if (out.created.length + out.rejected.length !== Math.min(opt.batch, docs.length - i)) throw new Error("ours: a batch was not fully created");
         }
       };
-      await Promise.all(Array.from({ length: BATCHES_IN_FLIGHT }, lane));
+      await Promise.all(Array.from({ length: batchesInFlight(store) }, lane));
       await store.refresh();
     });
     if (rejected) throw new Error(`ours: ${rejected} rejected`);

@@ -295,12 +295,12 @@ describe.each(STORES)("ArticleStore contract: $name", ({ name, open, reader }) =
     expect(copy).toEqual({ ...seedCopy, indexedAt: expect.any(String) });
   });
 
-  test("findNearDuplicates: key candidates confirmed by Hamming distance, oldest first", async () => {
+  test("findNearDuplicates: band candidates confirmed by Hamming distance, oldest first", async () => {
     const near = await store.findNearDuplicates(seedCopy.contentHash, NEAR_DUPLICATE_BITS);
     expect(near.map((n) => n.id)).toEqual([seed.id, seedCopy.id]);
     expect(near[0]!.indexedAt <= near[1]!.indexedAt).toBe(true);
     expect(await store.findNearDuplicates(secEtf.contentHash, 0)).toEqual([{ id: secEtf.id, indexedAt: expect.any(String) }]);
-    // Every bit flipped: shares no key with anything.
+    // Every bit flipped: shares no band with anything.
     const inverted = [...secEtf.contentHash].map((c) => (15 - parseInt(c, 16)).toString(16)).join("");
     expect(await store.findNearDuplicates(inverted, NEAR_DUPLICATE_BITS)).toEqual([]);
   });
@@ -407,22 +407,6 @@ describe("both stores find the same documents", () => {
 });
 
 describe("SQLite specifics", () => {
-  test("a file written with 8-bit simhash bands gets near-duplicate keys at start-up, and finds its copies again", async () => {
-    const store = await STORES[0]!.open();
-    await store.upsertArticles([seed, seedCopy, secEtf]);
-    // As an older version left the file: bands, no keys.
-    const db = openSqliteDatabase(sqliteFiles.get(store)!);
-    db.exec("DELETE FROM near_duplicate_keys; CREATE TABLE simhash_bands (band TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (band, rid)) WITHOUT ROWID");
-    db.close();
-    expect(await store.findNearDuplicates(seedCopy.contentHash, NEAR_DUPLICATE_BITS)).toEqual([]);
-    const reopened = await STORES[0]!.reader(store);
-    await reopened.init();
-    expect((await reopened.findNearDuplicates(seedCopy.contentHash, NEAR_DUPLICATE_BITS)).map((n) => n.id)).toEqual([seed.id, seedCopy.id]);
-    const check = openSqliteDatabase(sqliteFiles.get(store)!);
-    expect(check.prepare("SELECT name FROM sqlite_master WHERE name = 'simhash_bands'").get()).toBeUndefined();
-    check.close();
-  });
-
   test("a file indexed by an older analysis gets its full-text table rebuilt at start-up", async () => {
     const store = await STORES[0]!.open();
     await store.upsertArticles([seed, chinese, secEtf]);

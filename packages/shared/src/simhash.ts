@@ -84,29 +84,9 @@ export const NEAR_DUPLICATE_BITS = 7;
 
 /**
  * The hash cut into 8 bands of 8 bits: two hashes within NEAR_DUPLICATE_BITS bits share at
- * least one band (pigeonhole: 7 differing bits touch at most 7 of 8 bands), so stores find
- * candidates by exact band match and confirm with hammingDistance. One unrelated text in 32
- * shares a band (one in 24 on real news), so this suits small sets, such as one subscription's
- * alerts; over the whole index, see nearDuplicateKeys.
+ * least one band (pigeonhole: 7 differing bits touch at most 7 of 8 bands), so
+ * stores find candidates by exact band match and confirm with hammingDistance.
  */
 export function simhashBands(hash: string): string[] {
   return Array.from({ length: 8 }, (_, i) => `${i}:${hash.slice(i * 2, i * 2 + 2)}`);
-}
-
-// Nine blocks: eight of 7 bits and the top 8 bits.
-const KEY_BLOCKS = Array.from({ length: 9 }, (_, i) => ({ shift: BigInt(7 * i), mask: i === 8 ? 0xffn : 0x7fn }));
-
-/**
- * Lookup keys for near-copies among every stored article. The hash is cut into 9 blocks; two hashes
- * within NEAR_DUPLICATE_BITS (7) bits differ in at most 7 blocks, so at least 2 blocks are equal and
- * they share the key of that pair of blocks. A pair key (14-15 bits) is shared by chance with about
- * one unrelated article in 450 (36 keys), where one 8-bit band was shared with one in 32: with bands,
- * every lookup read a thirtieth of the index, and the indexer slowed down as the index grew.
- */
-export function nearDuplicateKeys(hash: string): string[] {
-  const value = BigInt(`0x${hash}`);
-  const blocks = KEY_BLOCKS.map(({ shift, mask }) => ((value >> shift) & mask).toString(16));
-  const keys: string[] = [];
-  for (let i = 0; i < blocks.length; i++) for (let j = i + 1; j < blocks.length; j++) keys.push(`${i}${j}:${blocks[i]}.${blocks[j]}`);
-  return keys;
 }

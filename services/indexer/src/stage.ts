@@ -14,9 +14,11 @@ export interface IndexerPorts extends StageWiring {
 
 /**
  * Bulk writes in flight at once: while one batch fills, earlier ones are written. Elasticsearch on
- * 2 cores indexed 0.71x as fast as a plain bulk stream with 2 in flight, 0.80x with 4 (scripts/bench-index.mjs).
+ * 2 cores indexed 0.71x as fast as a plain bulk stream with 2 in flight, 0.80x with 4
+ * (scripts/bench-index.mjs). SQLite writes synchronously in this process, one batch at a time, so
+ * more than one batch filling while one is written only holds more jobs (and their locks) for nothing.
  */
-export const BATCHES_IN_FLIGHT = 4;
+export const batchesInFlight = (store: Pick<ArticleStore, "kind">) => (store.kind === "elasticsearch" ? 4 : 2);
 
 /** Hands the article to subscription matching; the job id makes a re-enqueue a no-op. */
 export const enqueueAlertMatching = (alerts: QueueHandle<"alerts">, articleId: string) =>
@@ -30,7 +32,7 @@ export function createIndexerStage(p: IndexerPorts): Stage {
     const batcher = new MicroBatcher<Parameters<typeof indexArticles>[0][number], IndexOutcome>(
       (docs) => writes.run(() => indexArticles(docs, p.store)), p.batchSize, 50);
     return [startStageWorker({
-      ...p, queue: "index", concurrency: BATCHES_IN_FLIGHT * p.batchSize, alreadyReported: writes.reported,
+      ...p, queue: "index", concurrency: batchesInFlight(p.store) * p.batchSize, alreadyReported: writes.reported,
       async handle(doc) {
         const outcome = await batcher.add(doc);
         if (outcome.status === "rejected") throw new PermanentError(`store rejected article ${doc.id}: ${outcome.reason}`, "rejected_by_store");

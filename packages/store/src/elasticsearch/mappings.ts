@@ -4,9 +4,8 @@ import type { estypes } from "@elastic/elasticsearch";
  * Bumped when the mapping or analysis changes incompatibly: a new index `<alias>-v<N>` is built from the
  * template and the alias points at it (`regradar reindex` copies the documents over).
  * v2: title/text analysed by Elasticsearch (regradar_text) instead of a Node-side pre-analysed copy.
- * v3: nearDuplicateKeys (pairs of hash blocks) instead of simhashBands (8-bit bands).
  */
-export const INDEX_VERSION = 3;
+export const INDEX_VERSION = 2;
 
 /**
  * One analyzer for English and Chinese text, built only from what Elastic's distribution bundles
@@ -66,7 +65,7 @@ export const ARTICLE_MAPPINGS: estypes.MappingTypeMapping = {
     entityNames: keyword(),
     mentions: { type: "object", enabled: false },
     contentHash: keyword(),
-    nearDuplicateKeys: keyword(),
+    simhashBands: keyword(),
     textSource: keyword(),
     pageError: keyword(1024),
     duplicateOf: keyword(),
