@@ -1,5 +1,5 @@
-import { useState } from "preact/hooks";
 import { api, type FeedRow } from "../api.js";
+import { ActionMessageLine, useActions } from "../components/ActionMessage.js";
 import { useFetched } from "../url-state.js";
 
 const HEALTH_LABEL: Record<FeedRow["health"], string> = { ok: "ok", degraded: "degraded", failing: "failing", deferred: "deferred", never_polled: "never polled", unknown: "unknown" };
@@ -7,15 +7,7 @@ const HEALTH_LABEL: Record<FeedRow["health"], string> = { ok: "ok", degraded: "d
 /** Feeds: health at a glance, poll now, add, import OPML, remove. */
 export function FeedsPage() {
   const { data, error, reload } = useFetched<{ feeds: FeedRow[] }>("feeds", (signal) => api("/api/feeds", { signal }));
-  const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
-  const act = async (what: () => Promise<string>) => {
-    try {
-      setMessage({ text: await what() });
-      reload();
-    } catch (err) {
-      setMessage({ text: (err as Error).message, error: true });
-    }
-  };
+  const { message, act } = useActions(reload);
   const add = (e: Event) => {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
@@ -46,7 +38,7 @@ export function FeedsPage() {
         <button type="submit">Add feed</button>
         <label class="file">Import OPML <input type="file" accept=".opml,.xml,text/xml" onChange={importFile} /></label>
       </form>
-      {message && <p class={message.error ? "error" : "notice"} role={message.error ? "alert" : "status"}>{message.text}</p>}
+      <ActionMessageLine message={message} />
       {error && <p class="error" role="alert">{error.message}</p>}
       {data && (
         <table class="grid">

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { api, type SubscriptionSummary } from "../api.js";
 import { AlertForm } from "../components/AlertForm.js";
+import { ActionMessageLine, useActions } from "../components/ActionMessage.js";
 import { useFetched } from "../url-state.js";
 
 function describeFilters(s: SubscriptionSummary): string {
@@ -15,22 +16,14 @@ function describeFilters(s: SubscriptionSummary): string {
 /** Alerts: list with delivery counts, create, send a test, remove. */
 export function SubscriptionsPage() {
   const { data, error, reload } = useFetched<{ subscriptions: SubscriptionSummary[] }>("subscriptions", (signal) => api("/api/subscriptions", { signal }));
-  const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
+  const { message, setMessage, act } = useActions(reload);
   const [creating, setCreating] = useState(false);
-  const act = async (what: () => Promise<string>) => {
-    try {
-      setMessage({ text: await what() });
-      reload();
-    } catch (err) {
-      setMessage({ text: (err as Error).message, error: true });
-    }
-  };
   return (
     <div class="page">
       <h1>Alerts</h1>
       <p><button type="button" onClick={() => setCreating(!creating)} aria-expanded={creating}>New alert</button></p>
       {creating && <AlertForm draft={{}} onCreated={(s) => { setCreating(false); setMessage({ text: `created ${s.name} (${s.id})${s.secret ? `; webhook secret (shown once): ${s.secret}` : ""}` }); reload(); }} onCancel={() => setCreating(false)} />}
-      {message && <p class={message.error ? "error" : "notice"} role={message.error ? "alert" : "status"}>{message.text}</p>}
+      <ActionMessageLine message={message} />
       {error && <p class="error" role="alert">{error.message}</p>}
       {data && (data.subscriptions.length === 0 ? <p class="muted">No alerts yet: search, then "Alert me on this search".</p> : (
         <table class="grid">
