@@ -75,7 +75,21 @@ async function cpuBreakdown(w, before, articles) {
   const stages = Object.fromEntries(Object.entries(await w.cpuByStage()).map(([stage, s]) => [stage, s - before.stages[stage]]));
   const others = { redis: await cpuSeconds(redisPid()) - before.redis, "farm+bench": selfCpu() - before.self };
   const all = { ...stages, ...others };
-  return `    CPU ms per article: ${Object.entries(all).map(([k, v]) => `${k} ${((1000 * v) / articles).toFixed(2)}`).join(", ")}`;
+  return `    CPU ms per article: ${Object.entries(all).map(([k, v]) => `${k} ${((1000 * v) / articles).toFixed(2)}`).join(", ")}\n` +
+    `    Redis calls per article: ${await redisCallsPerArticle(articles)}`;
+}
+
+/** Redis commands per article since the last reset (INFO commandstats), the most frequent first; then resets. */
+async function redisCallsPerArticle(articles) {
+  const conn = shared.createRedisConnection(redis.url, "producer");
+  try {
+    const stats = [...(await conn.info("commandstats")).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map(([, cmd, calls]) => [cmd, Number(calls) / articles]);
+    await conn.config("RESETSTAT");
+    const total = stats.reduce((n, [, c]) => n + c, 0);
+    return `${total.toFixed(1)} (${stats.sort((a, b) => b[1] - a[1]).slice(0, 8).map(([cmd, c]) => `${cmd} ${c.toFixed(2)}`).join(", ")})`;
+  } finally {
+    conn.disconnect();
+  }
 }
 
 /** Per article: its document's indexedAt minus when its feed's poll began. */
@@ -157,7 +171,7 @@ const dir = await mkdtemp(path.join(os.tmpdir(), "regradar-scale-"));
 const redis = await startRedisServer({ port: await freePort(), dir: path.join(dir, "redis"), appendOnly: false });
 const redisPid = () => redis.child.pid;
 const selfCpu = () => (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
-const cpuBefore = async (w) => ({ stages: await w.cpuByStage(), redis: await cpuSeconds(redisPid()), self: selfCpu() });
+const cpuBefore = async (w) => (await redisCallsPerArticle(1), { stages: await w.cpuByStage(), redis: await cpuSeconds(redisPid()), self: selfCpu() });
 const farm = await startFeedFarm({ feeds: FEEDS, items: ITEMS, hosts: HOSTS, sources: await loadSources(root) });
 try {
   console.log(`scale-out (${FEEDS} feeds x ${ITEMS} items on ${HOSTS} loopback hosts, SQLite, separate processes per stage, concurrency 8 each, ${os.cpus().length} cores)`);

@@ -295,12 +295,12 @@ describe.each(STORES)("ArticleStore contract: $name", ({ name, open, reader }) =
     expect(copy).toEqual({ ...seedCopy, indexedAt: expect.any(String) });
   });
 
-  test("findNearDuplicates: band candidates confirmed by Hamming distance, oldest first", async () => {
+  test("findNearDuplicates: key candidates confirmed by Hamming distance, oldest first", async () => {
     const near = await store.findNearDuplicates(seedCopy.contentHash, NEAR_DUPLICATE_BITS);
     expect(near.map((n) => n.id)).toEqual([seed.id, seedCopy.id]);
     expect(near[0]!.indexedAt <= near[1]!.indexedAt).toBe(true);
     expect(await store.findNearDuplicates(secEtf.contentHash, 0)).toEqual([{ id: secEtf.id, indexedAt: expect.any(String) }]);
-    // Every bit flipped: shares no band with anything.
+    // Every bit flipped: meets no key of anything.
     const inverted = [...secEtf.contentHash].map((c) => (15 - parseInt(c, 16)).toString(16)).join("");
     expect(await store.findNearDuplicates(inverted, NEAR_DUPLICATE_BITS)).toEqual([]);
   });
@@ -407,6 +407,22 @@ describe("both stores find the same documents", () => {
 });
 
 describe("SQLite specifics", () => {
+  test("a file written with 8-bit simhash bands gets near-duplicate keys at start-up, and finds its copies again", async () => {
+    const store = await STORES[0]!.open();
+    await store.upsertArticles([seed, seedCopy, secEtf]);
+    // As an older version left the file: bands, no keys.
+    const db = openSqliteDatabase(sqliteFiles.get(store)!);
+    db.exec("DELETE FROM near_duplicate_keys; CREATE TABLE simhash_bands (band TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (band, rid)) WITHOUT ROWID");
+    db.close();
+    expect(await store.findNearDuplicates(seedCopy.contentHash, NEAR_DUPLICATE_BITS)).toEqual([]);
+    const reopened = await STORES[0]!.reader(store);
+    await reopened.init();
+    expect((await reopened.findNearDuplicates(seedCopy.contentHash, NEAR_DUPLICATE_BITS)).map((n) => n.id)).toEqual([seed.id, seedCopy.id]);
+    const check = openSqliteDatabase(sqliteFiles.get(store)!);
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE name = 'simhash_bands'").get()).toBeUndefined();
+    check.close();
+  });
+
   test("a file indexed by an older analysis gets its full-text table rebuilt at start-up", async () => {
     const store = await STORES[0]!.open();
     await store.upsertArticles([seed, chinese, secEtf]);
@@ -520,13 +536,17 @@ describe("Elasticsearch specifics", () => {
   test("an index of an older version behind the alias is upgraded: new index from the template, documents copied, alias moved", async () => {
     const store = fresh();
     const old = `${store.alias}-v1`;
-    // As version 1 left it: the standard analyzer, ids as keywords, the document and the store's derived fields in _source.
+    // As version 1 left it: the standard analyzer, ids as keywords, the document and that version's derived
+    // fields in _source (8-bit simhash bands and a pre-analysed copy of the text, where this version has keys).
     await esClient.indices.create({ index: old, aliases: { [store.alias]: { is_write_index: true } }, mappings: { properties: { id: { type: "keyword" } } } });
-    await esClient.index({ index: old, id: chinese.id, document: indexedSource({ ...chinese, indexedAt: "2024-02-01T00:00:00.000Z" }, "fp"), refresh: true });
+    const { nearDuplicateKeys: _keys, ...current } = indexedSource({ ...chinese, indexedAt: "2024-02-01T00:00:00.000Z" }, "fp");
+    await esClient.index({ index: old, id: chinese.id, document: { ...current, simhashBands: ["0:ab"], searchText: "比特 特币" }, refresh: true });
     await store.init();
     expect(Object.keys(await esClient.indices.getAlias({ name: store.alias }))).toEqual([store.indexName]);
     expect(idSet(await store.search({ text: "比特幣" }))).toEqual([chinese.id]);
     expect(await store.getArticles([chinese.id])).toEqual([{ ...chinese, indexedAt: "2024-02-01T00:00:00.000Z" }]);
+    // The copied document carries this version's near-duplicate keys.
+    expect(await store.findNearDuplicates(chinese.contentHash, NEAR_DUPLICATE_BITS)).toEqual([{ id: chinese.id, indexedAt: "2024-02-01T00:00:00.000Z" }]);
     await esClient.indices.delete({ index: old });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hammingDistance, NEAR_DUPLICATE_BITS, simhash, simhashBands } from "./simhash.js";
+import { hammingDistance, NEAR_DUPLICATE_BITS, nearDuplicateKeys, nearDuplicateProbes, simhash, simhashBands } from "./simhash.js";
 
 // Distinct stories on one beat share most of their function words; those must not make them copies.
 const STORIES = [
@@ -31,5 +31,35 @@ describe("simhash near-duplicates", () => {
     expect(d).toBeLessThanOrEqual(NEAR_DUPLICATE_BITS);
     // and the stores' band lookup finds it: the two hashes share a band
     expect(simhashBands(simhash(original)).some((b) => simhashBands(simhash(copy)).includes(b))).toBe(true);
+  });
+
+  it("near-duplicate probes meet a key of every hash within NEAR_DUPLICATE_BITS, and seldom an unrelated one", () => {
+    let seed = 42;
+    const random64 = () => Array.from({ length: 16 }, () => { seed = (seed * 1103515245 + 12345) >>> 0; return ((seed >>> 16) & 15).toString(16); }).join("");
+    const flip = (hash: string, bits: number[]) => {
+      let v = BigInt(`0x${hash}`);
+      for (const b of bits) v ^= 1n << BigInt(b);
+      return v.toString(16).padStart(16, "0");
+    };
+    let unrelatedMet = 0;
+    for (let n = 0; n < 4_000; n++) {
+      const hash = random64();
+      const probes = new Set(nearDuplicateProbes(hash));
+      // 1 to 7 distinct bits flipped, anywhere in the 64; the worst case (two bits in three blocks, one
+      // in the fourth) comes up among these.
+      const bits = [...new Set(Array.from({ length: 1 + (n % NEAR_DUPLICATE_BITS) }, () => Number(BigInt(`0x${random64()}`) % 64n)))];
+      const near = flip(hash, bits);
+      expect(hammingDistance(hash, near)).toBe(bits.length);
+      expect(nearDuplicateKeys(near).some((k) => probes.has(k))).toBe(true);
+      if (nearDuplicateKeys(random64()).some((k) => probes.has(k))) unrelatedMet++;
+    }
+    // The worst case, built: 2 + 2 + 2 + 1 bits.
+    const hash = random64();
+    const worst = flip(hash, [0, 1, 16, 17, 32, 33, 48]);
+    expect(nearDuplicateKeys(worst).some((k) => nearDuplicateProbes(hash).includes(k))).toBe(true);
+    // Eight bits, two in every block: out of reach, as it should be.
+    expect(nearDuplicateKeys(flip(hash, [0, 1, 16, 17, 32, 33, 48, 49])).some((k) => nearDuplicateProbes(hash).includes(k))).toBe(false);
+    // About one unrelated hash in 960 (8-bit bands: one in 32).
+    expect(unrelatedMet).toBeLessThan(15);
   });
 });

@@ -24,7 +24,7 @@ export interface ArticleStore {
   init(): Promise<void>;
   upsertArticles(docs: UpsertDocument[]): Promise<UpsertOutcome>;
   getArticles(ids: string[]): Promise<StoredArticle[]>;
-  /** Earlier articles whose content hash lies within `maxBits` bits of `contentHash`, oldest first. */
+  /** Earlier articles whose content hash lies within `maxBits` (at most NEAR_DUPLICATE_BITS) bits of `contentHash`, oldest first. */
   findNearDuplicates(contentHash: string, maxBits: number): Promise<Array<{ id: string; indexedAt: string }>>;
   search(query: SearchQuery): Promise<SearchResult>;
   count(): Promise<number>;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Client, errors, type estypes } from "@elastic/elasticsearch";
-import { hammingDistance, simhashBands, type StoredArticle } from "@regradar/shared";
+import { hammingDistance, nearDuplicateKeys, nearDuplicateProbes, type StoredArticle } from "@regradar/shared";
 import { contentFingerprint, type ArticleStore, type UpsertDocument, type UpsertOutcome } from "../article-store.js";
 import { highlighterFor } from "../search/highlight.js";
 import { HIT_FIELDS, searchHit } from "../search/hits.js";
@@ -24,11 +24,20 @@ const NEAR_DUPLICATE_MAX_CANDIDATES = 10_000;
 const UPGRADE_PAGE = 1_000;
 
 /** Fields this store adds to each document; never part of what readers get back. */
-const DERIVED_FIELDS = ["fingerprint", "entityNames", "simhashBands"] as const;
+const DERIVED_FIELDS = ["fingerprint", "entityNames", "nearDuplicateKeys"] as const;
+/** Derived fields older index versions wrote, dropped when their documents are copied forward. */
+const RETIRED_FIELDS = ["simhashBands", "searchTitle", "searchText"] as const;
 
 /** The document as this store writes it: the article plus the fields facets and dedup read. */
 export function indexedSource(article: StoredArticle, fingerprint: string): StoredArticle & Record<(typeof DERIVED_FIELDS)[number], unknown> {
-  return { ...article, fingerprint, entityNames: [...new Set(article.entities.map((e) => e.name))], simhashBands: simhashBands(article.contentHash) };
+  return { ...article, fingerprint, entityNames: [...new Set(article.entities.map((e) => e.name))], nearDuplicateKeys: nearDuplicateKeys(article.contentHash) };
+}
+
+/** A document as an older index version stored it, with this version's derived fields instead. */
+function upgradedSource(source: Record<string, unknown>): object {
+  const article = { ...source };
+  for (const field of [...DERIVED_FIELDS, ...RETIRED_FIELDS]) delete article[field];
+  return indexedSource(article as unknown as StoredArticle, source.fingerprint as string);
 }
 
 type ExistingState = { fingerprint: string; indexedAt: string; duplicateOf: string | null };
@@ -116,7 +125,7 @@ export class ElasticsearchArticleStore implements ArticleStore {
       });
       const hits = page.hits.hits;
       if (hits.length === 0) break;
-      const written = await writeBulk(this.client, this.indexName, hits.map((h) => ({ id: h._id!, source: h._source!, outcome: "created" as const })), { inOrder: false, requireAlias: false });
+      const written = await writeBulk(this.client, this.indexName, hits.map((h) => ({ id: h._id!, source: upgradedSource(h._source!), outcome: "created" as const })), { inOrder: false, requireAlias: false });
       const failed = written.rejected.length + (written.transient?.count ?? 0);
       if (failed) throw new Error(`upgrading ${old.join(",")} to ${this.indexName}: ${failed} document(s) refused: ${written.rejected[0]?.reason ?? written.transient?.reason}`);
       after = hits[hits.length - 1]!.sort;
@@ -220,13 +229,11 @@ export class ElasticsearchArticleStore implements ArticleStore {
 
   async findNearDuplicates(contentHash: string, maxBits: number): Promise<Array<{ id: string; indexedAt: string }>> {
     await this.refreshIfStale();
-    const bands = simhashBands(contentHash);
-    // Hashes within maxBits differ in at most maxBits of the 8 bands, so they share at least 8 - maxBits:
-    // requiring that many keeps the candidate list short without losing a true match.
+    // Hashes within NEAR_DUPLICATE_BITS meet one of the probes (see nearDuplicateKeys).
     const res = await this.client.search<{ id: string; contentHash: string; indexedAt: string }>({
       index: this.alias,
       size: NEAR_DUPLICATE_MAX_CANDIDATES,
-      query: { bool: { filter: [{ bool: { should: bands.map((b) => ({ term: { simhashBands: b } })), minimum_should_match: Math.max(1, bands.length - maxBits) } }] } },
+      query: { bool: { filter: [{ terms: { nearDuplicateKeys: nearDuplicateProbes(contentHash) } }] } },
       sort: [{ indexedAt: "asc" }, { _seq_no: "asc" }],
       _source: ["id", "contentHash", "indexedAt"],
     });

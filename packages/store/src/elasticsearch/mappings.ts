@@ -4,8 +4,9 @@ import type { estypes } from "@elastic/elasticsearch";
  * Bumped when the mapping or analysis changes incompatibly: a new index `<alias>-v<N>` is built from the
  * template and the alias points at it (`regradar reindex` copies the documents over).
  * v2: title/text analysed by Elasticsearch (regradar_text) instead of a Node-side pre-analysed copy.
+ * v3: nearDuplicateKeys (16-bit hash blocks, looked up with one-bit neighbours) instead of simhashBands.
  */
-export const INDEX_VERSION = 2;
+export const INDEX_VERSION = 3;
 
 /**
  * One analyzer for English and Chinese text, built only from what Elastic's distribution bundles
@@ -65,7 +66,7 @@ export const ARTICLE_MAPPINGS: estypes.MappingTypeMapping = {
     entityNames: keyword(),
     mentions: { type: "object", enabled: false },
     contentHash: keyword(),
-    simhashBands: keyword(),
+    nearDuplicateKeys: keyword(),
     textSource: keyword(),
     pageError: keyword(1024),
     duplicateOf: keyword(),

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { hammingDistance, simhashBands, type StoredArticle } from "@regradar/shared";
+import { hammingDistance, nearDuplicateKeys, nearDuplicateProbes, type StoredArticle } from "@regradar/shared";
 import { analyzeTerms } from "../search/analysis.js";
 import { highlighterFor } from "../search/highlight.js";
 import { searchHit } from "../search/hits.js";
@@ -29,8 +29,8 @@ CREATE INDEX IF NOT EXISTS articles_published ON articles(published_at);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS facets (field TEXT NOT NULL, value TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (field, value, rid)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS facets_rid ON facets(rid);
-CREATE TABLE IF NOT EXISTS simhash_bands (band TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (band, rid)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS simhash_bands_rid ON simhash_bands(rid);
+CREATE TABLE IF NOT EXISTS near_duplicate_keys (key TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (key, rid)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS near_duplicate_keys_rid ON near_duplicate_keys(rid);
 `;
 
 type Row = { rid: number; id: string; doc: string; fingerprint: string; indexed_at: string; duplicate_of: string | null };
@@ -62,15 +62,14 @@ export class SqliteArticleStore implements ArticleStore {
     db.function("regradar_hamming", { deterministic: true }, (a: unknown, b: unknown) => hammingDistance(a as string, b as string));
   }
 
-  // Prepared once: the indexer asks for every document it writes. Candidates share a band (8 bits
-  // of 64, so about one stored article in 32 does); the distance is checked inside SQLite, so only
-  // true copies are read out and sorted.
-  // (After init: the tables must exist to prepare it.)
+  // Prepared once (after init, when the tables exist): the indexer asks for every document it writes.
+  // Candidates meet a probe (about one unrelated article in 960 does); the distance is checked inside
+  // SQLite, so only true copies are read out and sorted.
   private nearDuplicatesStatement: Database.Statement<unknown[], { id: string; indexed_at: string }> | null = null;
   private nearDuplicatesOf() {
     return this.nearDuplicatesStatement ??= this.db.prepare(
       `SELECT a.id, a.indexed_at FROM articles a
-       WHERE a.rid IN (SELECT rid FROM simhash_bands WHERE band IN (${simhashBands("0".repeat(16)).map(() => "?").join(",")}))
+       WHERE a.rid IN (SELECT rid FROM near_duplicate_keys WHERE key IN (${nearDuplicateProbes("0".repeat(16)).map(() => "?").join(",")}))
          AND regradar_hamming(a.content_hash, ?) <= ?
        ORDER BY a.indexed_at, a.rid`);
   }
@@ -91,6 +90,17 @@ export class SqliteArticleStore implements ArticleStore {
         this.db.pragma(`user_version = ${ANALYSIS_VERSION}`);
       })();
     }
+    // Files written before near-duplicate keys had 8-bit bands: key every stored article, drop the bands.
+    // Checked under the write lock, so two processes starting together convert the file once.
+    this.db.transaction(() => {
+      if (!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'simhash_bands'").get()) return;
+      const insert = this.db.prepare("INSERT OR IGNORE INTO near_duplicate_keys (key, rid) VALUES (?, ?)");
+      // all(), not iterate(): the connection cannot write while a read is open on it. Two short columns per row.
+      for (const row of this.db.prepare<[], { rid: number; content_hash: string }>("SELECT rid, content_hash FROM articles").all()) {
+        for (const key of nearDuplicateKeys(row.content_hash)) insert.run(key, row.rid);
+      }
+      this.db.exec("DROP TABLE simhash_bands");
+    }).immediate();
   }
 
   async upsertArticles(docs: UpsertDocument[]): Promise<UpsertOutcome> {
@@ -104,8 +114,8 @@ export class SqliteArticleStore implements ArticleStore {
     const insFts = this.db.prepare("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)");
     const delFacets = this.db.prepare("DELETE FROM facets WHERE rid = ?");
     const insFacet = this.db.prepare("INSERT OR IGNORE INTO facets (field, value, rid) VALUES (?, ?, ?)");
-    const delBands = this.db.prepare("DELETE FROM simhash_bands WHERE rid = ?");
-    const insBand = this.db.prepare("INSERT OR IGNORE INTO simhash_bands (band, rid) VALUES (?, ?)");
+    const delKeys = this.db.prepare("DELETE FROM near_duplicate_keys WHERE rid = ?");
+    const insKey = this.db.prepare("INSERT OR IGNORE INTO near_duplicate_keys (key, rid) VALUES (?, ?)");
     const now = new Date().toISOString();
 
     const write = this.db.transaction((batch: UpsertDocument[]) => {
@@ -124,7 +134,7 @@ export class SqliteArticleStore implements ArticleStore {
         if (existing) {
           rid = existing.rid;
           update.run({ ...row, rid });
-          delFts.run(rid); delFacets.run(rid); delBands.run(rid);
+          delFts.run(rid); delFacets.run(rid); delKeys.run(rid);
           outcome.updated.push(doc.id);
         } else {
           rid = Number(insert.run(row).lastInsertRowid);
@@ -132,7 +142,7 @@ export class SqliteArticleStore implements ArticleStore {
         }
         insFts.run(rid, ...ftsColumns(doc));
         for (const [field, value] of facetValues(doc)) insFacet.run(field, value, rid);
-        for (const band of simhashBands(doc.contentHash)) insBand.run(band, rid);
+        for (const key of nearDuplicateKeys(doc.contentHash)) insKey.run(key, rid);
       }
     });
     try {
@@ -155,7 +165,7 @@ export class SqliteArticleStore implements ArticleStore {
   }
 
   async findNearDuplicates(contentHash: string, maxBits: number): Promise<Array<{ id: string; indexedAt: string }>> {
-    return this.nearDuplicatesOf().all(...simhashBands(contentHash), contentHash, maxBits).map((r) => ({ id: r.id, indexedAt: r.indexed_at }));
+    return this.nearDuplicatesOf().all(...nearDuplicateProbes(contentHash), contentHash, maxBits).map((r) => ({ id: r.id, indexedAt: r.indexed_at }));
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
