@@ -79,14 +79,17 @@ async function cpuBreakdown(w, before, articles) {
     `    Redis calls per article: ${await redisCallsPerArticle(articles)}`;
 }
 
-/** Redis commands per article since the last reset (INFO commandstats), the most frequent first; then resets. */
+/** Redis commands per article since cpuBefore (INFO commandstats; commands run by Lua scripts count too), the most frequent first. */
 async function redisCallsPerArticle(articles) {
+  const stats = [...(await withRedis((conn) => conn.info("commandstats"))).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map(([, cmd, calls]) => [cmd, Number(calls) / articles]);
+  const total = stats.reduce((n, [, c]) => n + c, 0);
+  return `${total.toFixed(1)} (${stats.sort((x, y) => y[1] - x[1]).slice(0, 8).map(([cmd, c]) => `${cmd} ${c.toFixed(2)}`).join(", ")})`;
+}
+
+async function withRedis(use) {
   const conn = shared.createRedisConnection(redis.url, "producer");
   try {
-    const stats = [...(await conn.info("commandstats")).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map(([, cmd, calls]) => [cmd, Number(calls) / articles]);
-    await conn.config("RESETSTAT");
-    const total = stats.reduce((n, [, c]) => n + c, 0);
-    return `${total.toFixed(1)} (${stats.sort((a, b) => b[1] - a[1]).slice(0, 8).map(([cmd, c]) => `${cmd} ${c.toFixed(2)}`).join(", ")})`;
+    return await use(conn);
   } finally {
     conn.disconnect();
   }
@@ -171,7 +174,10 @@ const dir = await mkdtemp(path.join(os.tmpdir(), "regradar-scale-"));
 const redis = await startRedisServer({ port: await freePort(), dir: path.join(dir, "redis"), appendOnly: false });
 const redisPid = () => redis.child.pid;
 const selfCpu = () => (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
-const cpuBefore = async (w) => (await redisCallsPerArticle(1), { stages: await w.cpuByStage(), redis: await cpuSeconds(redisPid()), self: selfCpu() });
+const cpuBefore = async (w) => {
+  await withRedis((conn) => conn.config("RESETSTAT"));
+  return { stages: await w.cpuByStage(), redis: await cpuSeconds(redisPid()), self: selfCpu() };
+};
 const farm = await startFeedFarm({ feeds: FEEDS, items: ITEMS, hosts: HOSTS, sources: await loadSources(root) });
 try {
   console.log(`scale-out (${FEEDS} feeds x ${ITEMS} items on ${HOSTS} loopback hosts, SQLite, separate processes per stage, concurrency 8 each, ${os.cpus().length} cores)`);
