@@ -33,9 +33,14 @@ for (let i = 0; i < args.length; i++) {
 const log = (m) => process.stderr.write(`[bench-index] ${m}\n`);
 
 // --- measurements ------------------------------------------------------------------------------------
+// This process's CPU seconds in the last timed() call: on 2 cores the client's own work competes with the node's.
+let lastClientCpu = 0;
 async function timed(fn) {
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   await fn();
+  const cpu = process.cpuUsage(cpu0);
+  lastClientCpu = (cpu.user + cpu.system) / 1e6;
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
@@ -147,7 +152,7 @@ async function main() {
       for (const [name, fn] of [...measurements.slice((run - 1) % measurements.length), ...measurements.slice(0, (run - 1) % measurements.length)]) {
         const seconds = await fn();
         results[name].push(docs.length / seconds);
-        log(`run ${run} ${name}: ${seconds.toFixed(1)} s, ${(docs.length / seconds).toFixed(0)} docs/s`);
+        log(`run ${run} ${name}: ${seconds.toFixed(1)} s, ${(docs.length / seconds).toFixed(0)} docs/s, client CPU ${lastClientCpu.toFixed(1)} s`);
       }
     }
   } finally {

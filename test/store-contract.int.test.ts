@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -7,7 +7,7 @@ import { afterAll, beforeAll } from "vitest";
 import { NEAR_DUPLICATE_BITS } from "@regradar/shared";
 import type { SearchQuery, SearchResult } from "@regradar/store";
 import { validateSubscription } from "@regradar/alerter";
-import { analyzeTerms, ElasticsearchArticleStore, ElasticsearchSubscriptionStore, indexedSource, openSqliteDatabase, SqliteArticleStore, type ArticleStore, type ElasticsearchStoreOptions, type UpsertDocument } from "@regradar/store";
+import { analyzeTerms, contentFingerprint, ElasticsearchArticleStore, ElasticsearchSubscriptionStore, indexedJson, indexedSource, openSqliteDatabase, SqliteArticleStore, type ArticleStore, type ElasticsearchStoreOptions, type UpsertDocument } from "@regradar/store";
 import {
   ALL, ORIGINALS, articleDoc, binancePh, chinese, koreaBan, priceTalk, secEtf, seed, seedCopy, undated,
 } from "./support/article-fixtures.js";
@@ -423,6 +423,16 @@ describe("SQLite specifics", () => {
     check.close();
   });
 
+  test("rows from before fingerprints were hashes (the content itself) are still recognised: a replay is unchanged", async () => {
+    const store = await STORES[0]!.open();
+    await store.upsertArticles([seed]);
+    const db = openSqliteDatabase(sqliteFiles.get(store)!);
+    db.prepare("UPDATE articles SET fingerprint = ? WHERE id = ?").run(contentFingerprint(seed), seed.id);
+    db.close();
+    expect(await store.upsertArticles([seed])).toMatchObject({ unchanged: [seed.id], updated: [] });
+    expect(await store.upsertArticles([{ ...seed, title: "Changed" }])).toMatchObject({ updated: [seed.id] });
+  });
+
   test("a file indexed by an older analysis gets its full-text table rebuilt at start-up", async () => {
     const store = await STORES[0]!.open();
     await store.upsertArticles([seed, chinese, secEtf]);
@@ -531,6 +541,14 @@ describe("Elasticsearch specifics", () => {
     expect(idSet(await store.search({ text: "比特幣" }))).toEqual(sorted(chinese, secEtf));
     // The index came back as the template shapes it, so the analysis is the distribution's again.
     await expect(esClient.indices.getIndexTemplate({ name: `${store.alias}-template` })).resolves.toBeTruthy();
+  });
+
+  test("each document is serialised once: its JSON holds what indexedSource holds, its fingerprint is the one older writes stored", () => {
+    const written = { duplicateOf: seed.id, indexedAt: "2024-03-01T00:00:00.000Z" };
+    const { json, fingerprint } = indexedJson(seedCopy, written);
+    // The same hash of the same content as before, so replaying an article indexed earlier finds it unchanged.
+    expect(fingerprint).toBe(createHash("sha256").update(contentFingerprint(seedCopy)).digest("base64url"));
+    expect(JSON.parse(json)).toEqual(indexedSource({ ...seedCopy, ...written }, fingerprint));
   });
 
   test("an index of an older version behind the alias is upgraded: new index from the template, documents copied, alias moved", async () => {

@@ -1,7 +1,6 @@
-import { createHash } from "node:crypto";
 import { Client, errors, type estypes } from "@elastic/elasticsearch";
 import { hammingDistance, nearDuplicateKeys, nearDuplicateProbes, type StoredArticle } from "@regradar/shared";
-import { contentFingerprint, type ArticleStore, type UpsertDocument, type UpsertOutcome } from "../article-store.js";
+import { serialiseArticle, type ArticleStore, type UpsertDocument, type UpsertOutcome } from "../article-store.js";
 import { highlighterFor } from "../search/highlight.js";
 import { HIT_FIELDS, searchHit } from "../search/hits.js";
 import { DEFAULT_SEARCH_LIMIT, FACET_FIELDS, type SearchQuery, type SearchResult } from "../search/query-language.js";
@@ -28,10 +27,18 @@ const DERIVED_FIELDS = ["fingerprint", "entityNames", "nearDuplicateKeys"] as co
 /** Derived fields older index versions wrote, dropped when their documents are copied forward. */
 const RETIRED_FIELDS = ["simhashBands", "searchTitle", "searchText"] as const;
 
+/** What facets and near-copy lookups read, derived from the article. */
+const derivedFields = (article: Pick<StoredArticle, "entities" | "contentHash">) =>
+  ({ entityNames: [...new Set(article.entities.map((e) => e.name))], nearDuplicateKeys: nearDuplicateKeys(article.contentHash) });
+
 /** The document as this store writes it: the article plus the fields facets and dedup read. */
 export function indexedSource(article: StoredArticle, fingerprint: string): StoredArticle & Record<(typeof DERIVED_FIELDS)[number], unknown> {
-  return { ...article, fingerprint, entityNames: [...new Set(article.entities.map((e) => e.name))], nearDuplicateKeys: nearDuplicateKeys(article.contentHash) };
+  return { ...article, fingerprint, ...derivedFields(article) };
 }
+
+/** indexedSource, serialised once, with the content fingerprint it holds. */
+export const indexedJson = (doc: UpsertDocument, written: { duplicateOf: string | null; indexedAt: string }) =>
+  serialiseArticle(doc, written, (fingerprint) => ({ fingerprint, ...derivedFields(doc) }));
 
 /** A document as an older index version stored it, with this version's derived fields instead. */
 function upgradedSource(source: Record<string, unknown>): object {
@@ -152,11 +159,10 @@ export class ElasticsearchArticleStore implements ArticleStore {
     const outcome: UpsertOutcome = { created: [], updated: [], unchanged: [], rejected: [] };
     if (docs.length === 0) return outcome;
     const now = new Date().toISOString();
-    const fingerprint = (doc: UpsertDocument) => createHash("sha256").update(contentFingerprint(doc)).digest("base64url");
     const ids = new Set<string>();
     const firstVersions = new Set(docs.filter((d) => !ids.has(d.id) && ids.add(d.id)));
     const created = await this.writeRecreatingIndex([...firstVersions].map((doc) => (
-      { id: doc.id, op: "create", outcome: "created", source: indexedSource({ ...doc, indexedAt: now }, fingerprint(doc)) })), false);
+      { id: doc.id, op: "create", outcome: "created", source: indexedJson(doc, { duplicateOf: doc.duplicateOf, indexedAt: now }).json })), false);
     outcome.created.push(...created.created);
     outcome.rejected.push(...created.rejected);
 
@@ -166,13 +172,13 @@ export class ElasticsearchArticleStore implements ArticleStore {
     const known = await this.existingStates([...new Set(rest.map((d) => d.id))]);
     const items: BulkItem[] = [];
     for (const doc of rest) {
-      const print = fingerprint(doc);
       const existing = known.get(doc.id);
-      if (existing && existing.fingerprint === print) { outcome.unchanged.push(doc.id); continue; }
       // The first copy of a story stays the original even if a later duplicate is re-indexed.
       const duplicateOf = existing ? existing.duplicateOf : doc.duplicateOf;
-      items.push({ id: doc.id, source: indexedSource({ ...doc, duplicateOf, indexedAt: now }, print), outcome: existing ? "updated" : "created" });
-      known.set(doc.id, { fingerprint: print, indexedAt: now, duplicateOf });
+      const { json, fingerprint } = indexedJson(doc, { duplicateOf, indexedAt: now });
+      if (existing && existing.fingerprint === fingerprint) { outcome.unchanged.push(doc.id); continue; }
+      items.push({ id: doc.id, source: json, outcome: existing ? "updated" : "created" });
+      known.set(doc.id, { fingerprint, indexedAt: now, duplicateOf });
     }
     // Two versions of one id in a batch must reach the index in order.
     const written = await this.writeRecreatingIndex(items, new Set(items.map((i) => i.id)).size < items.length);

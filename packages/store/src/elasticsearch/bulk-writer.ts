@@ -4,7 +4,8 @@ import type { UpsertOutcome } from "../article-store.js";
 /** One document to write, with what writing it means to the caller. */
 export interface BulkItem {
   id: string;
-  source: object;
+  /** The document, or its JSON (sent as it is). */
+  source: object | string;
   outcome: "created" | "updated";
   /** `create` writes only if the id is new; an existing id comes back in `conflicts`. Default `index`. */
   op?: "index" | "create";

@@ -5,7 +5,7 @@ import { highlighterFor } from "../search/highlight.js";
 import { searchHit } from "../search/hits.js";
 import { DEFAULT_SEARCH_LIMIT, FACET_FIELDS, FACET_SIZE, type FacetField, type SearchQuery, type SearchResult } from "../search/query-language.js";
 import { explainRank, planQuery, recencyBonus } from "../search/ranking.js";
-import { contentFingerprint, type ArticleStore, type UpsertDocument, type UpsertOutcome } from "../article-store.js";
+import { serialiseArticle, type ArticleStore, type UpsertDocument, type UpsertOutcome } from "../article-store.js";
 import { matchedSql } from "./search-query.js";
 
 const SCHEMA = `
@@ -120,14 +120,14 @@ export class SqliteArticleStore implements ArticleStore {
 
     const write = this.db.transaction((batch: UpsertDocument[]) => {
       for (const doc of batch) {
-        const fingerprint = contentFingerprint(doc);
         const existing = find.get(doc.id);
-        if (existing && existing.fingerprint === fingerprint) { outcome.unchanged.push(doc.id); continue; }
         // The first copy of a story stays the original even if a later duplicate is re-indexed.
         const duplicateOf = existing ? existing.duplicate_of : doc.duplicateOf;
-        const stored: StoredArticle = { ...doc, duplicateOf, indexedAt: now };
+        const { json, fingerprint, content } = serialiseArticle(doc, { duplicateOf, indexedAt: now });
+        // Rows written before the fingerprint was a hash hold the content itself.
+        if (existing && (existing.fingerprint === fingerprint || existing.fingerprint === content)) { outcome.unchanged.push(doc.id); continue; }
         const row = {
-          id: doc.id, doc: JSON.stringify(stored), fingerprint, published_at: doc.publishedAt, indexed_at: now, source: doc.source,
+          id: doc.id, doc: json, fingerprint, published_at: doc.publishedAt, indexed_at: now, source: doc.source,
           lang: doc.lang, relevant: doc.relevant ? 1 : 0, score: doc.score, content_hash: doc.contentHash, duplicate_of: duplicateOf,
         };
         let rid: number;
