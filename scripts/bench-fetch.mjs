@@ -92,7 +92,7 @@ async function fetcherRole() {
   const report = setInterval(() => {
     const cpu = process.cpuUsage();
     const mem = process.memoryUsage();
-    process.send({ type: "report", at: Date.now(), ...pending, rss: mem.rss, heap: mem.heapUsed, cpuMs: (cpu.user + cpu.system) / 1000 });
+    process.send({ type: "report", at: Date.now(), ...pending, rss: mem.rss, heap: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, cpuMs: (cpu.user + cpu.system) / 1000 });
     pending = { polls: 0, statuses: {}, lateness: [], firstPolls: 0 };
   }, 1_000);
   process.on("message", async (m) => {
@@ -179,6 +179,8 @@ async function main() {
     const feedMax = sortNum([...perFeedMax.values()]);
     const rss = reports.filter((_, i) => i % 5 === 0).map((r) => mb(r.rss));
     const heap = reports.filter((_, i) => i % 5 === 0).map((r) => mb(r.heap));
+    const heapTotal = reports.filter((_, i) => i % 5 === 0).map((r) => mb(r.heapTotal));
+    const external = reports.filter((_, i) => i % 5 === 0).map((r) => mb(r.external));
 
     console.log(`  window: ${seconds.toFixed(0)} s, ${polls} polls = ${(polls / seconds).toFixed(0)} polls/s (${Object.entries(statuses).map(([k, v]) => `${k} ${(100 * v / polls).toFixed(1)}%`).join(", ")})`);
     console.log(`  lateness of scheduled polls (${sorted.length}): p50 ${pct(sorted, 50).toFixed(0)} ms, p95 ${pct(sorted, 95).toFixed(0)} ms, p99 ${pct(sorted, 99).toFixed(0)} ms, max ${sorted.at(-1)?.toFixed(0)} ms`);
@@ -187,6 +189,7 @@ async function main() {
     console.log(`  CPU per poll: fetcher ${(fetcherCpuMs / polls).toFixed(2)} ms, redis-server ${(redisCpuMs / polls).toFixed(2)} ms`);
     console.log(`  fetcher RSS every 5 s (MB): ${rss.join(" ")}; median ${median(rss)}, max ${Math.max(...rss)}`);
     console.log(`  fetcher JS heap in use every 5 s (MB): ${heap.join(" ")}; median ${median(heap)}, max ${Math.max(...heap)}`);
+    console.log(`  fetcher JS heap reserved (MB): median ${median(heapTotal)}, max ${Math.max(...heapTotal)}; outside the heap (buffers): median ${median(external)}, max ${Math.max(...external)}`);
     console.log(`  farm: ${totals.requests} requests (304 ${totals.notModified}, 200 ${totals.ok}, failed ${totals.failed}); politeness violations: ${totals.overlaps} overlapping, ${totals.tooSoon} sooner than ${HOST_DELAY_MS} ms; mean time to serve ${(totals.servedMs / totals.requests).toFixed(1)} ms`);
     console.log(`  load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
     if (totals.overlaps + totals.tooSoon > 0) process.exitCode = 1;

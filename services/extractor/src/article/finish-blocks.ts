@@ -34,7 +34,7 @@ export function finishBlocks(blocks: string[], title: string | null = null, auth
     if (!lines.length) continue;
     const t = lines.join("\n");
     if (atEdge && (/^\d[\d,.\s]*$/.test(t) || isAuthorBlock(t))) continue;
-    if ((atEdge && (isDateline(t) || EDGE_CREDIT.test(t))) || (!isItem && (titleKey && squash(t) === titleKey))) continue;
+    if ((atEdge && (isDateline(t) || EDGE_CREDIT.test(t))) || (!isItem && titleKey && isTitle(t, titleKey))) continue;
     if (isItem && prevList && out.length) out[out.length - 1] += `\n${t}`;
     else out.push(t);
     prevList = isItem;
@@ -52,6 +52,8 @@ export function finishBlocks(blocks: string[], title: string | null = null, auth
 }
 
 const squash = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+/** The block repeats the headline. Squashing only shortens, so a block shorter than the squashed headline is not it. */
+const isTitle = (t: string, titleKey: string) => t.length >= titleKey.length && squash(t) === titleKey;
 
 const DATE_IN_TEXT = /\b(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*,? \d{4})(?!\d)|\d{4}年\d{1,2}月\d{1,2}日/i;
 
