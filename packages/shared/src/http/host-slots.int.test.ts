@@ -1,5 +1,5 @@
 import { describe, expect, test } from "../../../../test/support/fixtures.js";
-import { redisHostSlots, waitingHostSlots, type HostAnswer } from "./host-slots.js";
+import { redisHostSlots, waitingHostSlots } from "./host-slots.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,55 +54,6 @@ describe("waiting for a busy host in-process", () => {
     }));
     expect(served).toBe(12);
     expect(maxInFlight).toBe(1);
-  });
-
-  test("a line in one process: each request hands the slot to the next in one round trip, the delay between them kept", async ({ redis, prefix }) => {
-    // Round trips counted on the way to the real Redis lease.
-    const trips = { acquire: 0, release: 0, passTo: 0 };
-    const counted = (answer: HostAnswer): HostAnswer => answer.acquired
-      ? {
-        acquired: true,
-        release: () => { trips.release++; return answer.release(); },
-        passTo: async (next) => { trips.passTo++; return counted(await answer.passTo!(next)); },
-      }
-      : answer;
-    const redisSlots = redisHostSlots(redis, prefix, 30);
-    const slots = waitingHostSlots({ acquire: async (host, waiter) => { trips.acquire++; return counted(await redisSlots.acquire(host, waiter)); } }, 2_000);
-    const served: Array<{ start: number; end: number }> = [];
-    await Promise.all(Array.from({ length: 8 }, async (_, i) => {
-      const slot = await slots.acquire("news.example.com", { id: `page-${i}`, since: 1_000 + i });
-      expect(slot.acquired).toBe(true);
-      if (!slot.acquired) return;
-      const start = Date.now();
-      await sleep(5);
-      served.push({ start, end: Date.now() });
-      await slot.release();
-    }));
-    expect(served).toHaveLength(8);
-    // The 30 ms delay after each request is kept (a hand-over during it is refused, and the next one waits).
-    for (let i = 1; i < served.length; i++) expect(served[i]!.start - served[i - 1]!.end).toBeGreaterThanOrEqual(25);
-    // Every release but the last went with a hand-over; the waits for the delay are the only extra asks.
-    expect(trips.passTo).toBe(7);
-    expect(trips.release).toBe(1);
-    expect(trips.acquire).toBeLessThanOrEqual(1 + 7);
-  });
-
-  test("without a delay, the next in line gets the slot from the hand-over itself", async ({ redis, prefix }) => {
-    let asks = 0;
-    const redisSlots = redisHostSlots(redis, prefix, 0);
-    const slots = waitingHostSlots({ acquire: (host, waiter) => { asks++; return redisSlots.acquire(host, waiter); } }, 2_000);
-    let inFlight = 0, maxInFlight = 0;
-    await Promise.all(Array.from({ length: 10 }, async (_, i) => {
-      const slot = await slots.acquire("news.example.com", { id: `page-${i}`, since: 1_000 + i });
-      if (!slot.acquired) throw new Error("not served");
-      maxInFlight = Math.max(maxInFlight, ++inFlight);
-      await sleep(2);
-      inFlight--;
-      await slot.release();
-    }));
-    expect(maxInFlight).toBe(1);
-    // One ask for the whole line: 11 round trips for 10 requests instead of 20.
-    expect(asks).toBe(1);
   });
 
   test("a wait longer than the bound is answered busy at once, with how long to wait", async ({ redis, prefix }) => {

@@ -12,4 +12,4 @@ export {
 } from "./http-client.js";
 export { HttpFetchError, isHttpFetchError, type HttpFetchReason } from "./http-fetch-error.js";
 export { parseRetryAfter } from "./retry-after.js";
-export { HostBusyError, politeGet, redisHostSlots, waitingHostSlots, type HostAnswer, type HostSlots, type HostWaiter } from "./host-slots.js";
+export { HostBusyError, politeGet, redisHostSlots, waitingHostSlots, type HostSlots, type HostWaiter } from "./host-slots.js";
