@@ -181,8 +181,9 @@ const cpuBefore = async (w) => {
 const farm = await startFeedFarm({ feeds: FEEDS, items: ITEMS, hosts: HOSTS, sources: await loadSources(root) });
 try {
   console.log(`scale-out (${FEEDS} feeds x ${ITEMS} items on ${HOSTS} loopback hosts, SQLite, separate processes per stage, concurrency 8 each, ${os.cpus().length} cores)`);
-  // --quick: one process per stage, no steady phase (for trying a change; not the figure to quote).
-  if (args.has("quick")) await burst(redis.url, farm, 1);
+  // --quick: one process per stage, no steady phase; --processes=N: N per stage, no steady phase
+  // (for trying a change; not the figures to quote).
+  if (args.has("quick") || args.has("processes")) await burst(redis.url, farm, Number(args.get("processes") ?? 1));
   else {
     const rates = {};
     for (const k of [1, 2, 4]) rates[k] = await burst(redis.url, farm, k);
