@@ -141,7 +141,7 @@ async function main() {
     const health = await client.cluster.health();
     log(`Elasticsearch at ${es.url} (${health.status}); batch ${opt.batch}; ${opt.runs} run(s) each`);
     // A cold JVM indexes at a fraction of its warm speed: warm it on both write paths first, untimed.
-    const warm = docs.slice(0, Math.min(5_000, Math.ceil(docs.length / 10)));
+    const warm = docs.slice(0, Math.min(10_000, Math.ceil(docs.length / 4)));
     log(`warming up on ${warm.length} documents`);
     await measureOurs(es.url, client, warm);
     await measurePlain(es.url, client, warm);
