@@ -52,8 +52,22 @@ export function finishBlocks(blocks: string[], title: string | null = null, auth
 }
 
 const squash = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
-/** The block repeats the headline. Squashing only shortens, so a block shorter than the squashed headline is not it. */
-const isTitle = (t: string, titleKey: string) => t.length >= titleKey.length && squash(t) === titleKey;
+/**
+ * The block repeats the headline. Squashing only shortens, so a block shorter than the squashed headline
+ * is not it; nor is one with more characters that squash keeps one for one (ASCII letters and digits, CJK
+ * ideographs) than the headline has: most paragraphs, told apart without squashing them.
+ */
+const isTitle = (t: string, titleKey: string) => t.length >= titleKey.length && !keepsMoreThan(t, titleKey.length) && squash(t) === titleKey;
+
+function keepsMoreThan(t: string, limit: number): boolean {
+  let kept = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    const keptAsIs = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0x4e00 && c <= 0x9fff);
+    if (keptAsIs && ++kept > limit) return true;
+  }
+  return false;
+}
 
 const DATE_IN_TEXT = /\b(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*,? \d{4})(?!\d)|\d{4}年\d{1,2}月\d{1,2}日/i;
 
