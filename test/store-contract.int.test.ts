@@ -549,6 +549,10 @@ describe("Elasticsearch specifics", () => {
     // The same hash of the same content as before, so replaying an article indexed earlier finds it unchanged.
     expect(fingerprint).toBe(createHash("sha256").update(contentFingerprint(seedCopy)).digest("base64url"));
     expect(JSON.parse(json)).toEqual(indexedSource({ ...seedCopy, ...written }, fingerprint));
+    // A stored article handed back in as it is (its own indexedAt on it) still makes one indexedAt, the new one.
+    const again = indexedJson({ ...seedCopy, indexedAt: "2020-01-01T00:00:00.000Z" } as UpsertDocument, written);
+    expect(again.json.match(/"indexedAt"/g)).toHaveLength(1);
+    expect(again.fingerprint).toBe(fingerprint);
   });
 
   test("an index of an older version behind the alias is upgraded: new index from the template, documents copied, alias moved", async () => {

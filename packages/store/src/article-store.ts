@@ -41,7 +41,8 @@ export interface ArticleStore {
 /** Content fields that decide whether a re-indexed document changed (timestamps excluded). */
 export function contentFingerprint(doc: UpsertDocument): string {
   // duplicateOf is decided once, when the article is first stored; a replay may see later copies.
-  const { fetchedAt: _fetched, duplicateOf: _dup, ...content } = doc;
+  // indexedAt belongs to the store (a StoredArticle handed back in keeps its own out of the content).
+  const { fetchedAt: _fetched, duplicateOf: _dup, indexedAt: _indexed, ...content } = doc as UpsertDocument & { indexedAt?: string };
   return JSON.stringify(content);
 }
 
