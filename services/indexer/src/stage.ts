@@ -14,8 +14,8 @@ export interface IndexerPorts extends StageWiring {
 
 /**
  * Bulk writes in flight at once: while one batch fills, earlier ones are written. Elasticsearch on
- * 2 cores indexed 0.71x as fast as a plain bulk stream with 2 in flight, 0.80x with 4
- * (scripts/bench-index.mjs). SQLite writes synchronously in this process, one batch at a time, so
+ * 2 cores indexed 0.71x as fast as a plain bulk stream with 2 in flight, 0.80x with 4 (0.90x since each
+ * document is serialised once; scripts/bench-index.mjs). SQLite writes synchronously in this process, one batch at a time, so
  * more than one batch filling while one is written only holds more jobs (and their locks) for nothing.
  */
 export const batchesInFlight = (store: Pick<ArticleStore, "kind">) => (store.kind === "elasticsearch" ? 4 : 2);
