@@ -42,7 +42,7 @@ async function openAlerting(prefix: string, dir: string, extra: Record<string, s
 async function indexAndQueue(rt: Pipeline, docs: UpsertDocument[]): Promise<void> {
   const outcome = await rt.store.upsertArticles(docs);
   expect(outcome.rejected).toEqual([]);
-  for (const d of docs) await enqueueAlertMatching(rt.queues.alerts, d.id);
+  await enqueueAlertMatching(rt.queues.alerts, docs.map((d) => d.id));
 }
 
 const drainAlerts = (rt: Pipeline) => waitForDrain(rt.queues, ["alerts", "deliveries"], 30_000);

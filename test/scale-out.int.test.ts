@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import YAML from "yaml";
-import { loadConfig, type StageName } from "@regradar/shared";
+import { articleIdsOf, documentsOf, loadConfig, type StageName } from "@regradar/shared";
 import { createSubscription } from "@regradar/alerter";
 import { openPipeline } from "../packages/cli/src/pipeline.js";
 import { waitForDrain } from "../packages/cli/src/drain.js";
@@ -47,6 +47,10 @@ describe("scale-out: several processes per stage on one Redis", () => {
       expect(new Set(alerted).size).toBe(farm.articles);
       expect(hook.accepted()).toHaveLength(farm.articles);
       for (const q of ["feeds", "articles", "index", "alerts", "deliveries"] as const) expect(await rt.queues[q].counts("failed")).toEqual({ failed: 0 });
+      // Index and alerts jobs carry batches: each article was in exactly one of each.
+      const once = (ids: string[]) => expect([ids.length, new Set(ids).size]).toEqual([farm.articles, farm.articles]);
+      once((await rt.queues.index.jobs(["completed"])).flatMap((j) => documentsOf(j.data).map((d) => d.id)));
+      once((await rt.queues.alerts.jobs(["completed"])).flatMap((j) => articleIdsOf(j.data)));
 
       // Per host, across both fetchers and all three extractors (feeds and article pages alike): never two requests at once.
       for (const [host, visits] of farm.visits) {

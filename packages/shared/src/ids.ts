@@ -29,4 +29,7 @@ export function articleIdFor(url: string): string {
 /** BullMQ job ids may not contain ':' nor be all digits; a prefix keeps them readable too. */
 export const articleJobId = (articleId: string): string => `article-${articleId}`;
 
+/** A batch job's id names its members (a key each), so the same batch enqueued twice is one job. */
+export const batchJobId = (kind: string, memberKeys: string[]): string => `${kind}-${sha256Hex(memberKeys.join("\n")).slice(0, 32)}`;
+
 export const sha256Hex = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("hex");

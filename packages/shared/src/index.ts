@@ -12,3 +12,4 @@ export * from "./stage.js";
 export * from "./process.js";
 export * from "./words.js";
 export * from "./metrics.js";
+export * from "./micro-batcher.js";

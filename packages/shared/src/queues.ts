@@ -1,6 +1,7 @@
 import { Queue, type ConnectionOptions, type JobsOptions, type JobType } from "bullmq";
 import { z } from "zod";
-import { articleCandidateSchema, articleDocumentSchema } from "./domain.js";
+import { articleCandidateSchema, articleDocumentSchema, type ArticleDocument } from "./domain.js";
+import { batchJobId } from "./ids.js";
 
 /** What configuration may change in the queues' retry policies; folded in once, at open. */
 export interface QueueSettings {
@@ -8,6 +9,7 @@ export interface QueueSettings {
   deliveryBackoffMs: number;
 }
 
+const articleIdSchema = z.string().regex(/^[0-9a-f]{32}$/);
 const kept = { removeOnComplete: 10_000, removeOnFail: 50_000 } as const;
 const exponential = (attempts: number, delay: number): JobsOptions => ({ attempts, backoff: { type: "exponential", delay }, ...kept });
 
@@ -28,15 +30,19 @@ export const queueCatalog = {
     schema: articleCandidateSchema,
     policy: () => exponential(5, 2_000),
   },
+  /**
+   * Extracted documents, a batch per job: each job costs about 35 Redis commands and a worker round
+   * trip, as much as indexing its document. A lone document (the form before batches) is accepted too.
+   */
   index: {
     name: "index",
-    schema: articleDocumentSchema,
+    schema: z.union([z.object({ documents: z.array(articleDocumentSchema).min(1) }), articleDocumentSchema]),
     policy: () => exponential(8, 1_000),
   },
-  /** Newly indexed article ids, for matching against subscriptions. */
+  /** Newly indexed article ids, for matching against subscriptions: a job per indexed batch (or one id, the older form). */
   alerts: {
     name: "alerts",
-    schema: z.object({ articleId: z.string().regex(/^[0-9a-f]{32}$/) }),
+    schema: z.union([z.object({ articleIds: z.array(articleIdSchema).min(1) }), z.object({ articleId: articleIdSchema })]),
     policy: () => exponential(5, 1_000),
   },
   /** One message to one subscriber: an instant alert or a digest window. */
@@ -60,6 +66,15 @@ export const queueCatalog = {
 } as const satisfies Record<string, { name: string; schema: z.ZodTypeAny; policy: (s: QueueSettings) => JobsOptions }>;
 
 export type QueueKey = keyof typeof queueCatalog;
+
+/** The documents of an index job, in either form. */
+export const documentsOf = (job: JobData<"index">): ArticleDocument[] => ("documents" in job ? job.documents : [job]);
+/** The article ids of an alerts job, in either form. */
+export const articleIdsOf = (job: JobData<"alerts">): string[] => ("articleIds" in job ? job.articleIds : [job.articleId]);
+/** An index job is named by its documents' extractions, so the same batch enqueued twice is one job. */
+export const indexJobId = (documents: ArticleDocument[]): string => batchJobId("index", documents.map((d) => `${d.id}@${d.fetchedAt}`));
+/** An alerts job is named by its articles. */
+export const alertsJobId = (articleIds: string[]): string => batchJobId("alerts", articleIds);
 export const QUEUE_KEYS = Object.keys(queueCatalog) as QueueKey[];
 export type JobData<K extends QueueKey> = z.infer<(typeof queueCatalog)[K]["schema"]>;
 

@@ -2,7 +2,7 @@ export * from "./alert-message.js";
 export * from "./channels/index.js";
 export * from "./deliver-alert.js";
 export * from "./digest-schedule.js";
-export * from "./match-article.js";
+export * from "./match-articles.js";
 export * from "./match-subscriptions.js";
 export * from "./rate-limit.js";
 export * from "./subscription.js";

@@ -4,7 +4,7 @@ import { openSqliteDatabase, SqliteArticleStore, SqliteSubscriptionStore, type U
 import type { AlertMessage } from "./alert-message.js";
 import { DeliveryFailure } from "./channels/delivery-failure.js";
 import { deliverAlert, type DeliverDeps } from "./deliver-alert.js";
-import { matchArticle, type MatchDeps } from "./match-article.js";
+import { matchArticles, type MatchDeps } from "./match-articles.js";
 import { compileSubscriptions } from "./match-subscriptions.js";
 import type { Subscription } from "@regradar/shared";
 import { validateSubscription } from "./subscription.js";
@@ -42,20 +42,20 @@ async function setup(subs: Subscription[]) {
 const instant = validateSubscription({ name: "instant", channel: "webhook", target: "https://hooks.example.com/i", jurisdictions: ["CN"] });
 const digest = validateSubscription({ name: "digest", channel: "email", target: "a@example.org", mode: "digest", every: "1h", actions: ["shutdown_order"] });
 
-describe("matchArticle", () => {
+describe("matchArticles", () => {
   test("records each pair once; a replay re-queues only an unfinished instant delivery", async () => {
     const { articles, store, queued, match } = await setup([instant, digest]);
     await articles.upsertArticles([doc(1)]);
-    expect(await matchArticle(doc(1).id, match)).toEqual({ matched: 2, instant: 1, digest: 1, repeats: 0, duplicates: 0 });
+    expect(await matchArticles([doc(1).id], match)).toEqual({ matched: 2, instant: 1, digest: 1, repeats: 0, duplicates: 0 });
     expect(queued).toEqual([instantDeliveryId(instant.id, doc(1).id)]);
     expect((await store.getAlert(digest.id, doc(1).id))?.deliveryId).toBeNull();
 
     // Crash after recording, before the job was taken: the replay queues it again (the job id dedups).
-    expect(await matchArticle(doc(1).id, match)).toMatchObject({ instant: 0, digest: 0, repeats: 2 });
+    expect(await matchArticles([doc(1).id], match)).toMatchObject({ instant: 0, digest: 0, repeats: 2 });
     expect(queued).toHaveLength(2);
     // Once sent, a replay queues nothing.
     await store.updateDelivery(instantDeliveryId(instant.id, doc(1).id), { status: "sent", attempts: 1, lastError: null, sentAt: "2024-01-01T12:00:01Z" });
-    await matchArticle(doc(1).id, match);
+    await matchArticles([doc(1).id], match);
     expect(queued).toHaveLength(2);
   });
 
@@ -65,16 +65,28 @@ describe("matchArticle", () => {
     const lookalike = doc(3, { text: `${TEXT} (Reuters)` });
     const different = doc(4, { text: "The People's Bank of China said on Friday it would keep a close watch on initial coin offerings and token sales." });
     await articles.upsertArticles([doc(1), copy, lookalike, different]);
-    await matchArticle(doc(1).id, match);
-    expect(await matchArticle(copy.id, match)).toMatchObject({ duplicates: 1, instant: 0 });
-    expect(await matchArticle(lookalike.id, match)).toMatchObject({ duplicates: 1, instant: 0 });
-    expect(await matchArticle(different.id, match)).toMatchObject({ duplicates: 0, instant: 1 });
+    await matchArticles([doc(1).id], match);
+    expect(await matchArticles([copy.id], match)).toMatchObject({ duplicates: 1, instant: 0 });
+    expect(await matchArticles([lookalike.id], match)).toMatchObject({ duplicates: 1, instant: 0 });
+    expect(await matchArticles([different.id], match)).toMatchObject({ duplicates: 0, instant: 1 });
     expect(queued).toHaveLength(2);
   });
 
-  test("an article not (yet) in the store is retried, not dropped", async () => {
-    const { match } = await setup([instant]);
-    await expect(matchArticle("f".repeat(32), match)).rejects.toThrow(/not in the store/);
+  test("a batch is matched in its order: a copy after its original in the same job does not alert", async () => {
+    const { articles, queued, match } = await setup([instant]);
+    const copy = doc(2, { text: `${TEXT} (Reuters)` });
+    const different = doc(4, { text: "The People's Bank of China said on Friday it would keep a close watch on initial coin offerings and token sales." });
+    await articles.upsertArticles([doc(1), copy, different]);
+    expect(await matchArticles([doc(1).id, copy.id, different.id], match)).toEqual({ matched: 3, instant: 2, digest: 0, repeats: 0, duplicates: 1 });
+    expect(queued).toEqual([instantDeliveryId(instant.id, doc(1).id), instantDeliveryId(instant.id, different.id)]);
+  });
+
+  test("an article not (yet) in the store is retried, not dropped, and the batch with it", async () => {
+    const { articles, store, match } = await setup([instant]);
+    await articles.upsertArticles([doc(1)]);
+    await expect(matchArticles([doc(1).id, "f".repeat(32)], match)).rejects.toThrow(/article f{32} is not in the store/);
+    // Nothing of the batch was recorded: the retry matches it whole.
+    expect(await store.getAlert(instant.id, doc(1).id)).toBeNull();
   });
 });
 

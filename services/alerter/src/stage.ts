@@ -1,11 +1,11 @@
 import {
-  delayJob, metrics, startStageWorker, workerStage,
+  articleIdsOf, delayJob, metrics, startStageWorker, workerStage,
   type JobData, type QueueHandle, type Stage, type StageWiring,
 } from "@regradar/shared";
 import type { ArticleStore, SubscriptionStore } from "@regradar/store";
 import type { SendAlert } from "./channels/index.js";
 import { deliverAlert } from "./deliver-alert.js";
-import { matchArticle } from "./match-article.js";
+import { matchArticles } from "./match-articles.js";
 import type { ChannelThrottle } from "./rate-limit.js";
 import { compiledSubscriptionsCache } from "./subscription-cache.js";
 import { sweepDigests } from "./sweep-digests.js";
@@ -29,7 +29,7 @@ export const enqueueDelivery = (deliveries: QueueHandle<"deliveries">, d: JobDat
 const DIGEST_SWEEP_SCHEDULER = "digest-sweep";
 
 /**
- * The alerter stage: matches each indexed article (queue `alerts`), delivers (queue
+ * The alerter stage: matches indexed articles (queue `alerts`, a batch per job), delivers (queue
  * `deliveries`), and closes digest windows (queue `digests`, one job scheduler).
  */
 export function createAlerterStage(p: AlerterPorts): Stage {
@@ -48,7 +48,7 @@ export function createAlerterStage(p: AlerterPorts): Stage {
     await p.queues.digests.schedule(DIGEST_SWEEP_SCHEDULER, p.digestSweepMs, { name: "sweep", data: { sweep: true } });
     const matcher = startStageWorker({
       ...p, queue: "alerts",
-      handle: ({ articleId }) => matchArticle(articleId, { articles: p.articles, subscriptions: p.subscriptions, compiled, enqueueDelivery: toDelivery, now }),
+      handle: (job) => matchArticles(articleIdsOf(job), { articles: p.articles, subscriptions: p.subscriptions, compiled, enqueueDelivery: toDelivery, now }),
     });
     const deliveries = startStageWorker({
       ...p, queue: "deliveries",

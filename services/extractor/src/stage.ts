@@ -1,5 +1,5 @@
 import {
-  articleJobId, delayJob, HostBusyError, politeGet, startStageWorker, workerStage,
+  delayJob, HostBusyError, indexJobId, MicroBatcher, politeGet, startStageWorker, workerStage,
   type ArticleDocument, type HostSlots, type HttpClient, type QueueHandle, type Stage, type StageWiring,
 } from "@regradar/shared";
 import { extractCandidate } from "./extract-candidate.js";
@@ -12,26 +12,39 @@ export interface ExtractorPorts extends StageWiring {
   concurrency: number;
 }
 
-/** What runs after extraction: indexing, keyed by the article id. */
-export const enqueueIndexing = (index: QueueHandle<"index">, doc: ArticleDocument) =>
-  index.enqueue({ name: "index", data: doc, jobId: articleJobId(doc.id) });
+// How long a finished document waits for others to share its index job. Its article job (and worker
+// slot) is held meanwhile: the article is done only once its document is queued.
+const INDEX_BATCH_WAIT_MS = 20;
+
+/**
+ * What runs after extraction: indexing, one job for the documents finished together (at most one
+ * per worker slot, so a full batch never waits for the timer), named by its documents' extractions.
+ */
+export const indexingBatches = (index: QueueHandle<"index">, maxDocuments: number) =>
+  new MicroBatcher<ArticleDocument, void>(async (documents) => {
+    await index.enqueue({ name: "index", data: { documents }, jobId: indexJobId(documents) });
+    return documents.map(() => undefined);
+  }, maxDocuments, INDEX_BATCH_WAIT_MS);
 
 /** The extractor stage: article pages (queue `articles`) to documents with mentions (queue `index`). */
 export function createExtractorStage(p: ExtractorPorts): Stage {
-  return workerStage("extractor", () => [startStageWorker({
-    ...p, queue: "articles",
-    async handle(candidate, ctx) {
-      // The article waits its turn at its host like a feed poll does: the longest-waiting article goes first.
-      const http = politeGet(p.http, p.slots, { id: candidate.articleId, since: Date.parse(candidate.discoveredAt) });
-      let doc: ArticleDocument;
-      try {
-        doc = await extractCandidate(candidate, { http, now: () => new Date() }, ctx.finalAttempt);
-      } catch (err) {
-        if (err instanceof HostBusyError) return delayJob(err.retryInMs, "host_busy");
-        throw err;
-      }
-      await enqueueIndexing(p.queues.index, doc);
-      return { textSource: doc.textSource, relevant: doc.relevant, pageError: doc.pageError };
-    },
-  })]);
+  return workerStage("extractor", () => {
+    const indexing = indexingBatches(p.queues.index, p.concurrency);
+    return [startStageWorker({
+      ...p, queue: "articles",
+      async handle(candidate, ctx) {
+        // The article waits its turn at its host like a feed poll does: the longest-waiting article goes first.
+        const http = politeGet(p.http, p.slots, { id: candidate.articleId, since: Date.parse(candidate.discoveredAt) });
+        let doc: ArticleDocument;
+        try {
+          doc = await extractCandidate(candidate, { http, now: () => new Date() }, ctx.finalAttempt);
+        } catch (err) {
+          if (err instanceof HostBusyError) return delayJob(err.retryInMs, "host_busy");
+          throw err;
+        }
+        await indexing.add(doc);
+        return { textSource: doc.textSource, relevant: doc.relevant, pageError: doc.pageError };
+      },
+    })];
+  });
 }

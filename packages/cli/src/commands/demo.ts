@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { loadConfig, withOverrides, type Config } from "@regradar/shared";
 import { cliLogger } from "../cli-logger.js";
 import { redisFeedStateStore, saveFeeds } from "@regradar/fetcher";
+import type { IndexJobOutcome } from "@regradar/indexer";
 import { openStores, type SearchResult } from "@regradar/store";
 import { CliError, printJson, useColor } from "../cli-error.js";
 import { startDemoServer } from "../demo/demo-server.js";
@@ -40,7 +41,7 @@ export async function runDemo(ctx: RedisContext, port: number): Promise<{ summar
   const counts = { items: 0, articles: 0, indexed: 0, alerts: 0 };
   running.stages.get("fetcher")!.onCompleted((_q, outcome) => { counts.items += (outcome as { items?: number }).items ?? 0; });
   running.stages.get("extractor")!.onCompleted(() => { counts.articles++; });
-  running.stages.get("indexer")!.onCompleted((_q, status) => { if (status === "created") counts.indexed++; });
+  running.stages.get("indexer")!.onCompleted((_q, outcome) => { counts.indexed += (outcome as IndexJobOutcome).created; });
   // Alerts delivered during this run: instant ones for stored subscriptions (replays deliver nothing again).
   running.stages.get("alerter")!.onCompleted((queue, outcome) => { if (queue === "deliveries" && outcome === "sent") counts.alerts++; });
   try {

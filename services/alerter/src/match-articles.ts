@@ -1,5 +1,6 @@
 import { NEAR_DUPLICATE_BITS, type StoredArticle } from "@regradar/shared";
 import type { ArticleStore } from "@regradar/store";
+import type { CompiledSubscriptions } from "./match-subscriptions.js";
 import type { CompiledSubscriptionsCache } from "./subscription-cache.js";
 import type { Subscription } from "@regradar/shared";
 import type { DeliveryRecord, SubscriptionStore } from "@regradar/store";
@@ -38,18 +39,26 @@ async function ensureInstantDelivery(deps: MatchDeps, sub: Subscription, article
 }
 
 /**
- * Matches one indexed article against every active subscription and records each new
- * (subscription, article) pair once: instant ones go to the delivery queue, digest ones wait
- * for their window. Safe to repeat: a replay finds its records and only re-queues what was
- * recorded but not yet delivered.
+ * Matches indexed articles (one alerts job: an indexed batch) against every active subscription,
+ * in order, and records each new (subscription, article) pair once: instant ones go to the delivery
+ * queue, digest ones wait for their window. Safe to repeat: a replay finds its records and only
+ * re-queues what was recorded but not yet delivered.
  */
-export async function matchArticle(articleId: string, deps: MatchDeps): Promise<MatchOutcome> {
-  const [article] = await deps.articles.getArticles([articleId]);
-  // The indexer queues the id after the write, so a missing article is a lagging replica: retry.
-  if (!article) throw new Error(`article ${articleId} is not in the store`);
+export async function matchArticles(articleIds: string[], deps: MatchDeps): Promise<MatchOutcome> {
+  const articles = new Map((await deps.articles.getArticles(articleIds)).map((a) => [a.id, a]));
+  // The indexer queues the ids after the write, so a missing article is a lagging replica: retry.
+  const missing = articleIds.filter((id) => !articles.has(id));
+  if (missing.length > 0) throw new Error(`article ${missing.join(", ")} is not in the store`);
   const compiled = await deps.compiled.get();
+  const outcome: MatchOutcome = { matched: 0, instant: 0, digest: 0, repeats: 0, duplicates: 0 };
+  // One at a time, in the batch's order: a copy later in the batch must find its original's alert.
+  for (const id of articleIds) await matchArticle(articles.get(id)!, compiled, deps, outcome);
+  return outcome;
+}
+
+async function matchArticle(article: StoredArticle, compiled: CompiledSubscriptions, deps: MatchDeps, outcome: MatchOutcome): Promise<void> {
   const matches = compiled.match(article);
-  const outcome: MatchOutcome = { matched: matches.length, instant: 0, digest: 0, repeats: 0, duplicates: 0 };
+  outcome.matched += matches.length;
   const hashUsable = Boolean(article.contentHash) && article.contentHash !== EMPTY_HASH;
   for (const sub of matches) {
     const existing = await deps.subscriptions.getAlert(sub.id, article.id);
@@ -69,5 +78,4 @@ export async function matchArticle(articleId: string, deps: MatchDeps): Promise<
     }
     if (sub.mode === "instant") await ensureInstantDelivery(deps, sub, article);
   }
-  return outcome;
 }

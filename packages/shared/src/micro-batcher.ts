@@ -1,8 +1,8 @@
 /**
- * Collects items handed in one at a time (one per BullMQ job) into batches, because BullMQ's
- * open-source worker has no batch mode and the stores want bulk writes. Each caller gets the
- * result for its own item; a failed flush rejects every caller of that batch, so every job
- * of it is retried.
+ * Collects items handed in one at a time (from concurrent BullMQ jobs) into batches, because
+ * BullMQ's open-source worker has no batch mode: the stores want bulk writes, and a queue wants
+ * one job per batch rather than per item. Each caller gets the result for its own item; a failed
+ * flush rejects every caller of that batch, so every job of it is retried.
  */
 export class MicroBatcher<T, R> {
   private pending: Array<{ item: T; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
