@@ -12,38 +12,45 @@ const STOPWORDS = new Set((
 ).split(" "));
 
 const HAN_OR_HIRAGANA = /[\p{Script=Han}\p{Script=Hiragana}]/u;
+const RUNS = /[\p{Script=Han}\p{Script=Hiragana}]+|[[\p{L}\p{N}]--[\p{Script=Han}\p{Script=Hiragana}]]+/gv;
 
 /** Content words, and for CJK text (no spaces between words) overlapping character pairs. */
-function features(text: string): string[] {
-  const out: string[] = [];
-  for (const run of text.normalize("NFKC").toLowerCase().match(/[\p{Script=Han}\p{Script=Hiragana}]+|[[\p{L}\p{N}]--[\p{Script=Han}\p{Script=Hiragana}]]+/gv) ?? []) {
+function forEachFeature(text: string, use: (feature: string) => void): void {
+  for (const run of text.normalize("NFKC").toLowerCase().match(RUNS) ?? []) {
     // Only the first character decides (runs are all-CJK or none); ASCII never is.
     if (run.charCodeAt(0) >= 0x3000 && HAN_OR_HIRAGANA.test(run[0]!)) {
-      for (let i = 0; i < Math.max(1, run.length - 1); i++) out.push(run.slice(i, i + 2));
+      for (let i = 0; i < Math.max(1, run.length - 1); i++) use(run.slice(i, i + 2));
     } else if (!STOPWORDS.has(run)) {
-      out.push(run);
+      use(run);
     }
   }
-  return out;
 }
 
-// Which of a feature's 64 bits are set (from the first 8 bytes of its MD5), remembered: news
-// vocabulary repeats, and hashing every word of every article was a sixth of the extractor's CPU.
-// Cleared when full rather than evicted one by one: refilling costs less than bookkeeping would.
-const FEATURE_BITS_KEPT = 200_000;
-const featureBitsCache = new Map<string, Uint8Array>();
+/**
+ * A feature as hashed: which of its 64 bits are set (from the first 8 bytes of its MD5), and its
+ * count in the text being hashed (valid while `hashNumber` is that text's).
+ */
+interface Feature { bits: Uint8Array; hashNumber: number; count: number }
 
-function featureBits(feature: string): Uint8Array {
-  let bits = featureBitsCache.get(feature);
-  if (!bits) {
-    const digest = createHash("md5").update(feature).digest();
+// Features are remembered: news vocabulary repeats, and hashing every word of every article was a
+// sixth of the extractor's CPU. The count lives on the remembered feature too, so a word costs one
+// map lookup rather than a counting map's two and this one's. Cleared when full rather than
+// evicted one by one: refilling costs less than bookkeeping would.
+const FEATURES_KEPT = 200_000;
+const featureCache = new Map<string, Feature>();
+let hashesMade = 0;
+
+function featureOf(text: string): Feature {
+  let feature = featureCache.get(text);
+  if (!feature) {
+    const digest = createHash("md5").update(text).digest();
     const set: number[] = [];
     for (let bit = 0; bit < 64; bit++) if ((digest[bit >> 3]! >> (bit & 7)) & 1) set.push(bit);
-    bits = Uint8Array.from(set);
-    if (featureBitsCache.size >= FEATURE_BITS_KEPT) featureBitsCache.clear();
-    featureBitsCache.set(feature, bits);
+    feature = { bits: Uint8Array.from(set), hashNumber: 0, count: 0 };
+    if (featureCache.size >= FEATURES_KEPT) featureCache.clear();
+    featureCache.set(text, feature);
   }
-  return bits;
+  return feature;
 }
 
 /**
@@ -53,15 +60,24 @@ function featureBits(feature: string): Uint8Array {
  * weighs n, so each distinct feature is added once with its count.
  */
 export function simhash(text: string): string {
-  const counts = new Map<string, number>();
-  for (const feature of features(text)) counts.set(feature, (counts.get(feature) ?? 0) + 1);
+  const hashNumber = ++hashesMade;
+  const distinct: Feature[] = [];
+  let total = 0;
+  forEachFeature(text, (word) => {
+    const feature = featureOf(word);
+    if (feature.hashNumber !== hashNumber) {
+      feature.hashNumber = hashNumber;
+      feature.count = 0;
+      distinct.push(feature);
+    }
+    feature.count++;
+    total++;
+  });
   // A bit's weight is +n for each feature with the bit set and -n for each without; it is positive
   // exactly when the set side outweighs half the total, so only set bits need adding up.
   const setWeight = new Int32Array(64);
-  let total = 0;
-  for (const [feature, n] of counts) {
-    total += n;
-    for (const bit of featureBits(feature)) setWeight[bit]! += n;
+  for (const { bits, count } of distinct) {
+    for (let i = 0; i < bits.length; i++) setWeight[bits[i]!]! += count;
   }
   let hex = "";
   for (let nibble = 0; nibble < 16; nibble++) {
