@@ -1,6 +1,6 @@
 export { extractMentions, analysedText } from "./extract-mentions.js";
 export type { MentionsInput, MentionsResult, Mention, MentionKind } from "./extract-mentions.js";
-export { ACTIONS } from "./taxonomy.js";
+export { ACTIONS, getLexicon } from "./taxonomy.js";
 export type { Action, EntityType } from "./taxonomy.js";
 export { foldText } from "./fold.js";
 export type { FoldedText } from "./fold.js";
