@@ -20,6 +20,8 @@ const { openPipeline } = await dist("packages/cli/dist/pipeline.js");
 const CLI = path.join(root, "packages/cli/dist/main.js");
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=")));
 const FEEDS = Number(args.get("feeds") ?? 200), ITEMS = Number(args.get("items") ?? 20), HOSTS = Number(args.get("hosts") ?? 40);
+// Jobs at once per worker process (REGRADAR_CONCURRENCY): past 32 the pipeline is CPU-bound on 2 cores.
+const CONCURRENCY = Number(args.get("concurrency") ?? 32);
 const STAGES = ["fetcher", "extractor", "indexer"];
 const QUEUES = ["feeds", "articles", "index"];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -37,7 +39,7 @@ async function startWorkers(redisUrl, farm, k, tag) {
   await writeFile(feedsFile, "feeds: []\n");
   const env = {
     REDIS_URL: redisUrl, REGRADAR_DATA_DIR: dir, REGRADAR_FEEDS: feedsFile, REGRADAR_ALLOW_HOSTS: "127.0.0.0/8",
-    REGRADAR_QUEUE_PREFIX: `scale-${tag}`, REGRADAR_HOST_DELAY_MS: "0", REGRADAR_LOG_LEVEL: "error", REGRADAR_CONCURRENCY: "8",
+    REGRADAR_QUEUE_PREFIX: `scale-${tag}`, REGRADAR_HOST_DELAY_MS: "0", REGRADAR_LOG_LEVEL: "error", REGRADAR_CONCURRENCY: String(CONCURRENCY),
   };
   const children = STAGES.flatMap((stage) => Array.from({ length: k }, () =>
     Object.assign(spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${stage}-${Date.now()}.cpuprofile`] : []), CLI, "worker", stage], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] }), { stage })));
@@ -180,9 +182,9 @@ const cpuBefore = async (w) => {
 };
 const farm = await startFeedFarm({ feeds: FEEDS, items: ITEMS, hosts: HOSTS, sources: await loadSources(root) });
 try {
-  console.log(`scale-out (${FEEDS} feeds x ${ITEMS} items on ${HOSTS} loopback hosts, SQLite, separate processes per stage, concurrency 8 each, ${os.cpus().length} cores)`);
+  console.log(`scale-out (${FEEDS} feeds x ${ITEMS} items on ${HOSTS} loopback hosts, SQLite, separate processes per stage, concurrency ${CONCURRENCY} each, ${os.cpus().length} cores)`);
   // --quick: one process per stage, no steady phase; --processes=N: N per stage, no steady phase
-  // (for trying a change; not the figures to quote).
+  // (for trying a change; not the figures to quote); --concurrency=N jobs at once per worker (default 32).
   if (args.has("quick") || args.has("processes")) await burst(redis.url, farm, Number(args.get("processes") ?? 1));
   else {
     const rates = {};
