@@ -26,36 +26,48 @@ export function readPageMetadata($: CheerioAPI, url: string | null = null): Page
   const ld = jsonLdArticles($, tagged);
   return {
     title: readTitle($, tagged, meta, ld, url),
-    published: readPublished($, meta, ld),
-    authors: readAuthors($, meta, ld),
+    published: readPublished(tagged, meta, ld),
+    authors: readAuthors($, tagged, meta, ld),
     lang: readDeclaredLang(tagged, meta, ld),
     ldBody: readLdBody(ld),
     url: tagged("link").filter('[rel~="canonical" i]').attr("href") ?? firstMeta(meta, ["og:url", "twitter:url"]) ?? null,
   };
 }
 
-type Tagged = (tag: (typeof GATHERED_TAGS)[number]) => Cheerio<Element>;
-const GATHERED_TAGS = ["meta", "script", "link", "h1", "title", "html"] as const;
+type Tagged = (group: Gathered) => Cheerio<Element>;
+const GATHERED_TAGS = ["meta", "script", "link", "h1", "title", "html", "time"] as const;
+/**
+ * Besides tags, the candidates of the date and author fallbacks' selectors (which narrow them down):
+ * elements with an itemprop, links with a rel, and elements whose class names an author or a byline.
+ */
+type Gathered = (typeof GATHERED_TAGS)[number] | "itemprop" | "a-rel" | "byline-class";
+const BYLINE_CLASS = /author|byline/i;
 
 /**
- * The page's elements of the tags read here, in document order, gathered in one walk: a selector per tag
- * walked the whole page each time, and those walks were a third of the extraction time on real news pages.
+ * The page's elements read here, in document order, gathered in one walk: a selector per tag (or per
+ * fallback) walked the whole page each time, and those walks were a third of the extraction time on
+ * real news pages.
  */
 function elementsByTag($: CheerioAPI): Tagged {
   const wanted = new Set<string>(GATHERED_TAGS);
-  const found = new Map<string, Element[]>();
+  const found = new Map<Gathered, Element[]>();
+  const add = (group: Gathered, el: Element) => {
+    const list = found.get(group);
+    if (list) list.push(el);
+    else found.set(group, [el]);
+  };
   const stack: AnyNode[] = [...$.root()[0]!.children].reverse();
   while (stack.length) {
     const node = stack.pop()!;
     if (!isTag(node)) continue;
-    if (wanted.has(node.name)) {
-      const list = found.get(node.name) ?? [];
-      list.push(node);
-      found.set(node.name, list);
-    }
+    if (wanted.has(node.name)) add(node.name as Gathered, node);
+    const attribs = node.attribs;
+    if (attribs["itemprop"] !== undefined) add("itemprop", node);
+    if (node.name === "a" && attribs["rel"] !== undefined) add("a-rel", node);
+    if (attribs["class"] !== undefined && BYLINE_CLASS.test(attribs["class"])) add("byline-class", node);
     for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
   }
-  return (tag) => $(found.get(tag) ?? []);
+  return (group) => $(found.get(group) ?? []);
 }
 
 /** meta name/property/itemprop/http-equiv (lower-cased) -> contents in document order. */
@@ -204,19 +216,21 @@ const DATE_META_KEYS = [
   "og:updated_time", "article:modified_time", "datemodified", "lastmod",
 ];
 
-function readPublished($: CheerioAPI, meta: Map<string, string[]>, ld: Json[]): string | null {
+function readPublished(tagged: Tagged, meta: Map<string, string[]>, ld: Json[]): string | null {
   const fromLd = ld.map((o) => ldString(o["datePublished"]) ?? ldString(o["dateCreated"])).find(Boolean);
   // published before modified: the meta list mixes both, so split the preference
   const modifiedAt = DATE_META_KEYS.indexOf("og:updated_time");
   const publishedMeta = firstMeta(meta, DATE_META_KEYS.slice(0, modifiedAt));
-  // In order of preference, each read only when those before gave no date: the selectors walk the whole page.
+  // In order of preference, each read only when those before gave no date.
+  const itemprop = () => tagged("itemprop").filter('[itemprop="datePublished" i]').first();
+  const times = () => tagged("time");
   const candidates: Array<() => string | null | undefined> = [
     () => publishedMeta,
     () => fromLd,
-    () => $('[itemprop="datePublished" i]').first().attr("datetime") ?? $('[itemprop="datePublished" i]').first().attr("content"),
-    () => $("time[pubdate]").first().attr("datetime"),
-    () => $("article time[datetime], main time[datetime]").first().attr("datetime"),
-    () => $("time[datetime]").first().attr("datetime"),
+    () => itemprop().attr("datetime") ?? itemprop().attr("content"),
+    () => times().filter("[pubdate]").first().attr("datetime"),
+    () => times().filter("article time[datetime], main time[datetime]").first().attr("datetime"),
+    () => times().filter("[datetime]").first().attr("datetime"),
     () => firstMeta(meta, DATE_META_KEYS.slice(modifiedAt)),
     () => ld.map((o) => ldString(o["dateModified"])).find(Boolean),
   ];
@@ -264,7 +278,7 @@ export function toIsoUtc(raw: string): string | null {
 
 // ----------------------------------------------------------------- authors
 
-function readAuthors($: CheerioAPI, meta: Map<string, string[]>, ld: Json[]): string[] {
+function readAuthors($: CheerioAPI, tagged: Tagged, meta: Map<string, string[]>, ld: Json[]): string[] {
   const names: string[] = [];
   const add = (raw: string | null | undefined): void => {
     if (!raw || /^\s*https?:\/\//i.test(raw)) return;
@@ -284,14 +298,14 @@ function readAuthors($: CheerioAPI, meta: Map<string, string[]>, ld: Json[]): st
   if (!names.length) for (const v of meta.get("author") ?? []) add(v);
   if (!names.length) for (const v of [...(meta.get("article:author") ?? []), ...(meta.get("dc.creator") ?? []), ...(meta.get("parsely-author") ?? []), ...(meta.get("sailthru.author") ?? [])]) add(v);
   if (!names.length) {
-    $('[itemprop="author" i]').each((_, el) => {
+    tagged("itemprop").filter('[itemprop="author" i]').each((_, el) => {
       const $el = $(el);
       add($el.find('[itemprop="name" i]').first().attr("content") ?? $el.find('[itemprop="name" i]').first().text() ?? $el.attr("content") ?? $el.text());
     });
   }
-  if (!names.length) $('a[rel~="author" i]').each((_, el) => add($(el).text()));
+  if (!names.length) tagged("a-rel").filter('[rel~="author" i]').each((_, el) => add($(el).text()));
   if (!names.length) {
-    $('[class*="byline" i] [class*="author" i], [class*="byline" i], .author-name, .author').slice(0, 3).each((_, el) => {
+    tagged("byline-class").filter('[class*="byline" i] [class*="author" i], [class*="byline" i], .author-name, .author').slice(0, 3).each((_, el) => {
       const t = $(el).text().replace(/\s+/g, " ").trim();
       if (t.length < 80) add(t);
     });
