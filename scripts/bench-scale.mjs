@@ -137,9 +137,11 @@ async function burst(redisUrl, farm, k) {
     }
     const seconds = (Date.now() - started) / 1000;
     const rate = farm.total / seconds;
+    // CPU and Redis calls first: reading back the completed jobs for the breakdown costs both.
+    const cpu = await cpuBreakdown(w, before, farm.total);
     console.log(`  ${k} process(es) per stage: ${farm.total} articles in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} articles/s`);
     console.log(await breakdown(w.rt));
-    console.log(await cpuBreakdown(w, before, farm.total));
+    console.log(cpu);
     return rate;
   } finally {
     await w.stop();
@@ -161,11 +163,12 @@ async function steady(redisUrl, farm, k) {
       if (Date.now() - started > 300_000) throw new Error("steady: not all articles searchable within 5 minutes");
       await sleep(200);
     }
+    const cpu = await cpuBreakdown(w, before, feeds * ITEMS);
     const lat = await latencies(w.rt);
     console.log(`  steady ${perSecond} articles/s for ${((feeds * everyMs) / 1000).toFixed(0)} s, ${k} process(es) per stage: ` +
       `fetch -> searchable p50 ${(median(lat) / 1000).toFixed(2)} s, p95 ${(pct(lat, 95) / 1000).toFixed(2)} s (${lat.length} articles)`);
     console.log(await breakdown(w.rt));
-    console.log(await cpuBreakdown(w, before, feeds * ITEMS));
+    console.log(cpu);
     return pct(lat, 95) / 1000;
   } finally {
     await w.stop();
