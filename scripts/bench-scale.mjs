@@ -54,6 +54,12 @@ async function startWorkers(redisUrl, farm, k, tag) {
       for (const c of children) used[c.stage] = (used[c.stage] ?? 0) + await cpuSeconds(c.pid);
       return used;
     },
+    /** The largest peak resident set of each stage's processes, in MB (Linux /proc). */
+    async peakRssByStage() {
+      const peak = {};
+      for (const c of children) peak[c.stage] = Math.max(peak[c.stage] ?? 0, await peakRssMb(c.pid));
+      return peak;
+    },
     async stop() {
       for (const c of children) c.kill("SIGTERM");
       await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once("exit", r)))));
@@ -72,13 +78,20 @@ async function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
+/** Peak resident set of a process in MB, from /proc/<pid>/status (0 where /proc is missing). */
+async function peakRssMb(pid) {
+  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+  return Math.round(Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024);
+}
+
 /** Where the machine's CPU went during a run: per stage, Redis, and this process (the feed farm). */
 async function cpuBreakdown(w, before, articles) {
   const stages = Object.fromEntries(Object.entries(await w.cpuByStage()).map(([stage, s]) => [stage, s - before.stages[stage]]));
   const others = { redis: await cpuSeconds(redisPid()) - before.redis, "farm+bench": selfCpu() - before.self };
   const all = { ...stages, ...others };
   return `    CPU ms per article: ${Object.entries(all).map(([k, v]) => `${k} ${((1000 * v) / articles).toFixed(2)}`).join(", ")}\n` +
-    `    Redis calls per article: ${await redisCallsPerArticle(articles)}`;
+    `    Redis calls per article: ${await redisCallsPerArticle(articles)}\n` +
+    `    peak memory per process: ${Object.entries(await w.peakRssByStage()).map(([k, mb]) => `${k} ${mb} MB`).join(", ")}`;
 }
 
 /** Redis commands per article since cpuBefore (INFO commandstats; commands run by Lua scripts count too), the most frequent first. */
