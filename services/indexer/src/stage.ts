@@ -50,22 +50,22 @@ export function createIndexerStage(p: IndexerPorts): Stage {
           documentsIndexed.inc({ status: outcome.status });
         }
         const rejected = outcomes.flatMap((o, i) => (o.status === "rejected" ? [{ doc: documents[i]!, reason: o.reason }] : []));
-        if (documents.length === 1 && rejected.length === 1) {
-          throw new PermanentError(`store rejected article ${rejected[0]!.doc.id}: ${rejected[0]!.reason}`, "rejected_by_store");
-        }
-        // A batch's rejected document is dead-lettered alone, as the job it would be by itself, so the
-        // rest of the batch is not retried for it and `dlq replay` puts back exactly that document.
-        for (const { doc, reason } of rejected) {
-          ctx.log.error({ articleId: doc.id, reason }, "store rejected a document of the batch");
-          await recordDeadLetter(p.redis, p.prefix, {
-            queue: "index", jobId: indexJobId([doc]), jobName: "index", reason: `rejected_by_store: store rejected article ${doc.id}: ${reason}`,
-            attempts: 1, failedAt: new Date().toISOString(), data: { documents: [doc] },
-          });
-        }
+        const refusal = (r: (typeof rejected)[number]) => `store rejected article ${r.doc.id}: ${r.reason}`;
+        if (documents.length === 1 && rejected.length === 1) throw new PermanentError(refusal(rejected[0]!), "rejected_by_store");
         // "unchanged" too: a crash after the write but before this enqueue must not lose the alert;
         // the alerter records each (subscription, article) pair once, so a repeat costs nothing.
         const written = documents.filter((_, i) => outcomes[i]!.status !== "rejected").map((d) => d.id);
         if (written.length > 0) await enqueueAlertMatching(p.queues.alerts, written);
+        // A batch's rejected document is dead-lettered alone, as the job it would be by itself, so the
+        // rest of the batch is not retried for it and `dlq replay` puts back exactly that document.
+        // Last, so that a retry of this job (the enqueue above failed) does not record it twice.
+        for (const r of rejected) {
+          ctx.log.error({ articleId: r.doc.id, reason: r.reason }, "store rejected a document of the batch");
+          await recordDeadLetter(p.redis, p.prefix, {
+            queue: "index", jobId: indexJobId([r.doc]), jobName: "index", reason: `rejected_by_store: ${refusal(r)}`,
+            attempts: 1, failedAt: new Date().toISOString(), data: { documents: [r.doc] },
+          });
+        }
         return done;
       },
     })];
