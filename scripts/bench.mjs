@@ -56,7 +56,10 @@ async function benchEndToEnd() {
   const running = await rt.start(["fetcher", "extractor", "indexer"]);
   const polledAt = new Map(), latencies = [];
   running.stages.get("fetcher").onCompleted((_q, _outcome, job) => polledAt.set(job.data.feedId, job.processedOn));
-  running.stages.get("indexer").onCompleted((_q, _outcome, job) => latencies.push(Date.now() - polledAt.get(job.data.feedId)));
+  // An index job carries a batch of documents, each from its own feed's poll.
+  running.stages.get("indexer").onCompleted((_q, _outcome, job) => {
+    for (const doc of shared.documentsOf(job.data)) latencies.push(Date.now() - polledAt.get(doc.feedId));
+  });
   const started = Date.now();
   await rt.queues.feeds.enqueueMany(Array.from({ length: FEEDS }, (_, f) => ({ name: "poll", data: { feedId: `f${f}` }, jobId: `bench-f${f}` })));
   await waitForDrain(rt.queues, ["feeds", "articles", "index"], 600_000);
