@@ -28,24 +28,20 @@ export async function readBody(res: Dispatcher.ResponseData, maxBytes: number, u
     throw new HttpFetchError("bad_encoding", (err as Error).message, { url });
   }
 
-  const chunks: Buffer[] = [];
-  let bodyBytes = 0;
   if (decoders.length === 0) {
     // Nothing to decode: read the body as it comes. A stream pipeline per response cost more than the
     // read (its stages, and the AbortError it raises to end them: 2% of the extractor's CPU).
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      bodyBytes += chunk.length;
-      if (bodyBytes > maxBytes) {
-        discard(res.body);
-        throw tooLarge("body");
-      }
-      chunks.push(chunk);
+    try {
+      return await collectUnder(res.body, maxBytes, () => tooLarge("body"));
+    } catch (err) {
+      discard(res.body);
+      throw err;
     }
-    return Buffer.concat(chunks, bodyBytes);
   }
 
   const decodeErrors = new WeakSet<Error>();
   let wireBytes = 0;
+  let body!: Buffer;
   try {
     await pipeline(
       res.body,
@@ -58,11 +54,7 @@ export async function readBody(res: Dispatcher.ResponseData, maxBytes: number, u
       },
       (source: AsyncIterable<Buffer>) => decoders.reduce((acc, stage) => stage(acc, decodeErrors), source),
       async function collect(source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          bodyBytes += chunk.length;
-          if (bodyBytes > maxBytes) throw tooLarge("decompressed body");
-          chunks.push(chunk);
-        }
+        body = await collectUnder(source, maxBytes, () => tooLarge("decompressed body"));
       },
     );
   } catch (err) {
@@ -71,7 +63,19 @@ export async function readBody(res: Dispatcher.ResponseData, maxBytes: number, u
     }
     throw err;
   }
-  return Buffer.concat(chunks, bodyBytes);
+  return body;
+}
+
+/** The chunks of `source` as one buffer; throws `tooLarge()` as soon as they pass `maxBytes`. */
+async function collectUnder(source: AsyncIterable<Buffer>, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of source) {
+    bytes += chunk.length;
+    if (bytes > maxBytes) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, bytes);
 }
 
 /** Drops a body unread; destroying it makes undici close the connection instead of reading on. */
