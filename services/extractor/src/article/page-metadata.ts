@@ -21,7 +21,7 @@ const TITLE_SEPARATORS = /\s+[|\-–—:·•»~]\s+|\s+::\s+/;
 
 /** `url` (the page's address, when known) helps recognise the site's name in a title. */
 export function readPageMetadata($: CheerioAPI, url: string | null = null): PageMetadata {
-  const tagged = elementsByTag($);
+  const tagged = gatherElements($);
   const meta = metaIndex(tagged);
   const ld = jsonLdArticles($, tagged);
   return {
@@ -48,7 +48,7 @@ const BYLINE_CLASS = /author|byline/i;
  * fallback) walked the whole page each time, and those walks were a third of the extraction time on
  * real news pages.
  */
-function elementsByTag($: CheerioAPI): Tagged {
+function gatherElements($: CheerioAPI): Tagged {
   const wanted = new Set<string>(GATHERED_TAGS);
   const found = new Map<Gathered, Element[]>();
   const add = (group: Gathered, el: Element) => {
@@ -222,15 +222,16 @@ function readPublished(tagged: Tagged, meta: Map<string, string[]>, ld: Json[]):
   const modifiedAt = DATE_META_KEYS.indexOf("og:updated_time");
   const publishedMeta = firstMeta(meta, DATE_META_KEYS.slice(0, modifiedAt));
   // In order of preference, each read only when those before gave no date.
-  const itemprop = () => tagged("itemprop").filter('[itemprop="datePublished" i]').first();
-  const times = () => tagged("time");
   const candidates: Array<() => string | null | undefined> = [
     () => publishedMeta,
     () => fromLd,
-    () => itemprop().attr("datetime") ?? itemprop().attr("content"),
-    () => times().filter("[pubdate]").first().attr("datetime"),
-    () => times().filter("article time[datetime], main time[datetime]").first().attr("datetime"),
-    () => times().filter("[datetime]").first().attr("datetime"),
+    () => {
+      const el = tagged("itemprop").filter('[itemprop="datePublished" i]').first();
+      return el.attr("datetime") ?? el.attr("content");
+    },
+    () => tagged("time").filter("[pubdate]").first().attr("datetime"),
+    () => tagged("time").filter("article time[datetime], main time[datetime]").first().attr("datetime"),
+    () => tagged("time").filter("[datetime]").first().attr("datetime"),
     () => firstMeta(meta, DATE_META_KEYS.slice(modifiedAt)),
     () => ld.map((o) => ldString(o["dateModified"])).find(Boolean),
   ];
