@@ -35,9 +35,12 @@ export const mentionsResultSchema = z.object({
 });
 export type MentionsResult = z.infer<typeof mentionsResultSchema>;
 
+/** An article id: 32 hex digits of the canonical URL's SHA-256 (ids.ts articleIdFor). */
+export const articleIdSchema = z.string().regex(/^[0-9a-f]{32}$/);
+
 /** A feed item on its way to extraction: everything the feed told us about the article. */
 export const articleCandidateSchema = z.object({
-  articleId: z.string().regex(/^[0-9a-f]{32}$/),
+  articleId: articleIdSchema,
   url: z.string().url(),
   canonicalUrl: z.string().url(),
   feedId: z.string().min(1),
@@ -54,7 +57,7 @@ export type ArticleCandidate = z.infer<typeof articleCandidateSchema>;
 
 /** One document per article in the search index (DESIGN.md, data model). */
 export const articleDocumentSchema = z.object({
-  id: z.string().regex(/^[0-9a-f]{32}$/),
+  id: articleIdSchema,
   url: z.string().url(),
   canonicalUrl: z.string().url(),
   feedId: z.string(),

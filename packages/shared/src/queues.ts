@@ -1,6 +1,6 @@
 import { Queue, type ConnectionOptions, type JobsOptions, type JobType } from "bullmq";
 import { z } from "zod";
-import { articleCandidateSchema, articleDocumentSchema, type ArticleDocument } from "./domain.js";
+import { articleCandidateSchema, articleDocumentSchema, articleIdSchema, type ArticleDocument } from "./domain.js";
 import { batchJobId } from "./ids.js";
 
 /** What configuration may change in the queues' retry policies; folded in once, at open. */
@@ -9,7 +9,6 @@ export interface QueueSettings {
   deliveryBackoffMs: number;
 }
 
-const articleIdSchema = z.string().regex(/^[0-9a-f]{32}$/);
 const kept = { removeOnComplete: 10_000, removeOnFail: 50_000 } as const;
 const exponential = (attempts: number, delay: number): JobsOptions => ({ attempts, backoff: { type: "exponential", delay }, ...kept });
 
