@@ -7,4 +7,11 @@ describe("countWords", () => {
     expect(countWords("中国人民银行")).toBe(6);
     expect(countWords("火币Huobi和OKCoin")).toBe(5);
   });
+
+  it("stops counting at the limit it is given, and counts exactly below it", () => {
+    const long = "word ".repeat(5_000);
+    expect(countWords(long, 60)).toBe(60);
+    expect(countWords("中国人民银行 bans trading", 60)).toBe(8);
+    expect(countWords("中国人民银行 bans trading", 7)).toBe(7);
+  });
 });

@@ -40,7 +40,7 @@ async function fetchPage(url: string, http: ExtractPorts["http"]): Promise<PageR
   if (type && !/html|xml|text\/plain/i.test(type)) return { ok: false, reason: `not_html: ${type}`, retryable: false };
   const { text: html } = decodeBody(res.body, { contentType: type, kind: "html" });
   const page = extractArticle(html, { url: res.url });
-  const words = countWords(page.text);
+  const words = countWords(page.text, MIN_PAGE_WORDS);
   if (words < MIN_PAGE_WORDS) return { ok: false, reason: `page_text_too_short: ${words} words`, retryable: false };
   return { ok: true, ...page };
 }

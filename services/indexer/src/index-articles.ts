@@ -8,7 +8,7 @@ export type IndexOutcome =
 
 /** Texts with fewer words (CJK: characters) than this are too short for a SimHash match to mean "same story". */
 const MIN_TOKENS_FOR_DUPLICATES = 60;
-const longEnough = (d: ArticleDocument) => countWords(d.text) >= MIN_TOKENS_FOR_DUPLICATES;
+const longEnough = (d: ArticleDocument) => countWords(d.text, MIN_TOKENS_FOR_DUPLICATES) >= MIN_TOKENS_FOR_DUPLICATES;
 
 /**
  * Indexes a batch by article id. Replays change nothing (unchanged content is not rewritten);
