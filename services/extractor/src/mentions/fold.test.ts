@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AhoCorasick } from "./aho-corasick.js";
+import { TermMatcher } from "./term-matcher.js";
 import { foldText, foldTerm } from "./fold.js";
 import { segmentSentences } from "./segment.js";
 
@@ -21,9 +21,9 @@ describe("foldText", () => {
   });
 });
 
-describe("AhoCorasick", () => {
+describe("TermMatcher", () => {
   it("matches Latin terms at word boundaries only and CJK terms anywhere", () => {
-    const ac = new AhoCorasick();
+    const ac = new TermMatcher();
     const sec = ac.add(foldTerm("SEC"));
     const huobi = ac.add(foldTerm("火币"));
     ac.build();
@@ -34,12 +34,19 @@ describe("AhoCorasick", () => {
   });
 
   it("reports overlapping patterns", () => {
-    const ac = new AhoCorasick();
+    const ac = new TermMatcher();
     ac.add("比特币");
     ac.add("比特币中国");
     ac.add("中国");
     const hits = ac.search("比特币中国").map((h) => [h.start, h.end]);
     expect(hits).toEqual(expect.arrayContaining([[0, 3], [0, 5], [3, 5]]));
+  });
+
+  it("reports Latin and CJK hits together in order of their ends, the longer first", () => {
+    const ac = new TermMatcher();
+    for (const t of ["china", "人民银行", "bank of china", "中国人民银行", "bank"]) ac.add(t);
+    const text = foldText("People's Bank of China 中国人民银行").text;
+    expect(ac.search(text).map((h) => text.slice(h.start, h.end))).toEqual(["bank", "bank of china", "china", "中国人民银行", "人民银行"]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { AhoCorasick } from "./aho-corasick.js";
+import { TermMatcher } from "./term-matcher.js";
 import { foldTerm } from "./fold.js";
 
 export const ACTIONS = [
@@ -32,7 +32,7 @@ export interface Term {
 }
 
 export interface Lexicon {
-  readonly matcher: AhoCorasick;
+  readonly matcher: TermMatcher;
   readonly terms: readonly Term[];
   /** The folded spelling each term is matched by, by term index. */
   readonly patterns: readonly string[];
@@ -234,7 +234,7 @@ export function getLexicon(): Lexicon {
     for (const t of list) add(t, { kind }, CASE_SENSITIVE_CUES.has(t) || (kind === "crypto" && /^[A-Z]{2,}s?$/.test(t)));
   }
 
-  const matcher = new AhoCorasick();
+  const matcher = new TermMatcher();
   const terms: Term[] = [];
   const patterns: string[] = [];
   for (const [key, term] of keyed) {
