@@ -9,8 +9,9 @@ export interface QueueSettings {
   deliveryBackoffMs: number;
 }
 
+// Completed jobs are kept a while (the queue board shows them; a job id stays a no-op to re-enqueue).
 const kept = { removeOnComplete: 10_000, removeOnFail: 50_000 } as const;
-const exponential = (attempts: number, delay: number): JobsOptions => ({ attempts, backoff: { type: "exponential", delay }, ...kept });
+const exponential = (attempts: number, delay: number, keep: JobsOptions = kept): JobsOptions => ({ attempts, backoff: { type: "exponential", delay }, ...keep });
 
 /**
  * Every queue of the pipeline, declared once: name, payload schema, and its whole retry policy.
@@ -36,7 +37,9 @@ export const queueCatalog = {
   index: {
     name: "index",
     schema: z.union([z.object({ documents: z.array(articleDocumentSchema).min(1) }), articleDocumentSchema]),
-    policy: () => exponential(8, 1_000),
+    // A tenth as many kept as other queues: each carries up to a worker's concurrency of documents
+    // (~5 KB each), and 10,000 completed batches held over a gigabyte of Redis memory.
+    policy: () => exponential(8, 1_000, { ...kept, removeOnComplete: 1_000 }),
   },
   /** Newly indexed article ids, for matching against subscriptions: a job per indexed batch (or one id, the older form). */
   alerts: {
