@@ -13,3 +13,4 @@ export * from "./process.js";
 export * from "./words.js";
 export * from "./metrics.js";
 export * from "./micro-batcher.js";
+export * from "./function-thread.js";

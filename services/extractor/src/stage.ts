@@ -2,8 +2,8 @@ import {
   delayJob, HostBusyError, indexJobId, MicroBatcher, politeGet, startStageWorker, workerStage,
   type ArticleDocument, type HostSlots, type HttpClient, type QueueHandle, type Stage, type StageWiring,
 } from "@regradar/shared";
+import { composeHere, type DocumentComposer } from "./compose-off-thread.js";
 import { extractCandidate } from "./extract-candidate.js";
-import { getLexicon } from "./mentions/index.js";
 
 export interface ExtractorPorts extends StageWiring {
   queues: { index: QueueHandle<"index"> };
@@ -11,6 +11,8 @@ export interface ExtractorPorts extends StageWiring {
   /** The fetchers' per-host slots: article pages are fetched one at a time per host too. */
   slots: HostSlots;
   concurrency: number;
+  /** Where pages become documents (the composition root passes a worker thread); default: here. */
+  composer?: DocumentComposer;
 }
 
 // How long a finished document waits for others to share its index job. Its article job (and worker
@@ -30,8 +32,9 @@ export const indexingBatches = (index: QueueHandle<"index">, maxDocuments: numbe
 /** The extractor stage: article pages (queue `articles`) to documents with mentions (queue `index`). */
 export function createExtractorStage(p: ExtractorPorts): Stage {
   return workerStage("extractor", () => {
+    const composer = p.composer ?? composeHere;
     // Built before the first job instead of during it: the taxonomy and gazetteer matcher takes ~0.5 s.
-    getLexicon();
+    composer.prepare();
     const indexing = indexingBatches(p.queues.index, p.concurrency);
     return [startStageWorker({
       ...p, queue: "articles",
@@ -40,7 +43,7 @@ export function createExtractorStage(p: ExtractorPorts): Stage {
         const http = politeGet(p.http, p.slots, { id: candidate.articleId, since: Date.parse(candidate.discoveredAt) });
         let doc: ArticleDocument;
         try {
-          doc = await extractCandidate(candidate, { http, now: () => new Date() }, ctx.finalAttempt);
+          doc = await extractCandidate(candidate, { http, now: () => new Date(), compose: composer.compose }, ctx.finalAttempt);
         } catch (err) {
           if (err instanceof HostBusyError) return delayJob(err.retryInMs, "host_busy");
           throw err;
