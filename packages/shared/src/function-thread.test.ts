@@ -27,6 +27,7 @@ describe("functionThread", () => {
   it("runs the function on another thread, warmed up first, and answers each call", async () => {
     const thread = open();
     try {
+      await thread.ready();
       const results = await Promise.all([1, 2, 3].map((n) => thread.call("ok", n)));
       expect(results.map((r) => r.doubled)).toEqual([2, 4, 6]);
       expect(results.every((r) => r.threadId !== 0 && r.warm)).toBe(true);

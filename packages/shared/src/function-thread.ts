@@ -2,6 +2,8 @@ import { Worker } from "node:worker_threads";
 
 /** One exported function of a compiled module, called in a worker thread. */
 export interface FunctionThread<A extends unknown[], R> {
+  /** Starts the thread if need be; resolves once its module is loaded and warmed up. */
+  ready(): Promise<void>;
   call(...args: A): Promise<R>;
   close(): Promise<void>;
 }
@@ -28,6 +30,7 @@ const { parentPort, workerData } = require("node:worker_threads");
 const loaded = import(workerData.moduleUrl).then((m) => { if (workerData.warmUpExport) m[workerData.warmUpExport](); return m; });
 parentPort.on("message", async ({ id, args }) => {
   const fn = (await loaded)[workerData.exportName];
+  if (!args) return parentPort.postMessage({ id, result: null });
   try {
     parentPort.postMessage({ id, result: fn(...args) });
   } catch (err) {
@@ -39,10 +42,10 @@ parentPort.on("message", async ({ id, args }) => {
 interface Pending { resolve(result: unknown): void; reject(err: Error): void }
 
 /**
- * Calls `exportName` of the module in one worker thread, started on first use (or with `start()`) and
+ * Calls `exportName` of the module in one worker thread, started on first use (or by `ready()`) and
  * again after a crash: calls in flight when the thread dies fail, later ones get a new thread.
  */
-export function functionThread<A extends unknown[], R>(opts: FunctionThreadOptions): FunctionThread<A, R> & { start(): void } {
+export function functionThread<A extends unknown[], R>(opts: FunctionThreadOptions): FunctionThread<A, R> {
   let worker: Worker | null = null;
   const pending = new Map<number, Pending>();
   let nextId = 0;
@@ -71,15 +74,18 @@ export function functionThread<A extends unknown[], R>(opts: FunctionThreadOptio
     return w;
   };
 
+  // A message without arguments is answered once the module is loaded and warmed up.
+  const send = <T>(args: A | null): Promise<T> => {
+    worker ??= start();
+    const id = nextId++;
+    const result = new Promise<T>((resolve, reject) => pending.set(id, { resolve: resolve as (r: unknown) => void, reject }));
+    worker.postMessage({ id, args });
+    return result;
+  };
+
   return {
-    start() { worker ??= start(); },
-    call(...args) {
-      worker ??= start();
-      const id = nextId++;
-      const result = new Promise<R>((resolve, reject) => pending.set(id, { resolve: resolve as (r: unknown) => void, reject }));
-      worker.postMessage({ id, args });
-      return result;
-    },
+    ready: () => send<void>(null),
+    call: (...args) => send<R>(args),
     async close() {
       const w = worker;
       worker = null;

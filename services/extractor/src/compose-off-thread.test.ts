@@ -20,7 +20,7 @@ describe("composing documents in a worker thread", () => {
   it("gives the document the caller's thread would, and the same permanent failure for an item without text", async () => {
     const composer = composeOffThread();
     try {
-      composer.prepare();
+      await composer.prepare();
       const page: FetchedPage = { ok: true, body: Buffer.from(html), contentType: "text/html; charset=utf-8", url };
       const there = await composer.compose(candidate, page, "2021-09-24T10:06:00.000Z");
       expect(there).toEqual(composeDocument(candidate, page, "2021-09-24T10:06:00.000Z"));

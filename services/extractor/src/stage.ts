@@ -31,10 +31,10 @@ export const indexingBatches = (index: QueueHandle<"index">, maxDocuments: numbe
 
 /** The extractor stage: article pages (queue `articles`) to documents with mentions (queue `index`). */
 export function createExtractorStage(p: ExtractorPorts): Stage {
-  return workerStage("extractor", () => {
+  return workerStage("extractor", async () => {
     const composer = p.composer ?? composeHere;
-    // Built before the first job instead of during it: the taxonomy and gazetteer matcher takes ~0.5 s.
-    composer.prepare();
+    // Built before the first job instead of during it.
+    await composer.prepare();
     const indexing = indexingBatches(p.queues.index, p.concurrency);
     return [startStageWorker({
       ...p, queue: "articles",
