@@ -15,6 +15,7 @@ export function warmUp() { warm = true; }
 export function work(kind, n) {
   if (kind === "fail") throw Object.assign(new RangeError("too big: " + n), { reason: "too_big" });
   if (kind === "exit") process.exit(3);
+  if (kind === "slow") { const until = Date.now() + n; while (Date.now() < until); }
   return { doubled: n * 2, threadId, warm };
 }`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,5 +60,12 @@ describe("functionThread", () => {
     } finally {
       await thread.close();
     }
+  });
+
+  it("fails a call still running when it is closed, instead of leaving it pending", async () => {
+    const thread = open();
+    const slow = thread.call("slow", 500);
+    await thread.close();
+    await expect(slow).rejects.toThrow("test work thread closed");
   });
 });

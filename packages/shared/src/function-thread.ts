@@ -88,8 +88,9 @@ export function functionThread<A extends unknown[], R>(opts: FunctionThreadOptio
     call: (...args) => send<R>(args),
     async close() {
       const w = worker;
-      worker = null;
-      await w?.terminate();
+      if (!w) return;
+      failAll(w, new Error(`${opts.name} thread closed`));
+      await w.terminate();
     },
   };
 }
