@@ -38,7 +38,7 @@ export const queueCatalog = {
     name: "index",
     schema: z.union([z.object({ documents: z.array(articleDocumentSchema).min(1) }), articleDocumentSchema]),
     // A tenth as many kept as other queues: each carries up to a worker's concurrency of documents
-    // (~5 KB each), and 10,000 completed batches held over a gigabyte of Redis memory.
+    // (~54 KB a job in bench:scale), and 10,000 completed batches held over half a gigabyte of Redis.
     policy: () => exponential(8, 1_000, { ...kept, removeOnComplete: 1_000 }),
   },
   /** Newly indexed article ids, for matching against subscriptions: a job per indexed batch (or one id, the older form). */
