@@ -64,8 +64,9 @@ describe("functionThread", () => {
 
   it("fails a call still running when it is closed, instead of leaving it pending", async () => {
     const thread = open();
-    const slow = thread.call("slow", 500);
+    // The expectation is attached before closing: the call fails during close().
+    const slow = expect(thread.call("slow", 500)).rejects.toThrow("test work thread closed");
     await thread.close();
-    await expect(slow).rejects.toThrow("test work thread closed");
+    await slow;
   });
 });
