@@ -1,5 +1,7 @@
 import path from "node:path";
-import { createHttpClient, createLogger, loadConfig, openQueues, type CompletedJob, type Stage } from "@regradar/shared";
+import { Writable } from "node:stream";
+import { createHttpClient, createLogger, loadConfig, openQueues, type CompletedJob, type Logger, type Stage } from "@regradar/shared";
+import { pino } from "pino";
 import { inject, onTestFinished } from "vitest";
 // @ts-expect-error plain ESM helper shared with `npm run bench:fetch`, no type declarations
 import { resolveToFarm, startFeedFarm } from "../../../scripts/lib/feed-host-farm.mjs";
@@ -25,7 +27,7 @@ const requestsOf = (farm: Farm, feedId: string) => farm.log.filter((r) => r.feed
 const gaps = (rs: FarmRequest[]) => rs.slice(1).map((r, i) => r.start - rs[i]!.start);
 
 /** A fetcher (the real composition root, its own BullMQ worker) polling a local feed farm whose hosts all resolve to 127.0.0.1. */
-async function fetcherOnFarm(ctx: { prefix: string; tmpDir: string }, env: Record<string, string>, hostDelayMs = 0) {
+async function fetcherOnFarm(ctx: { prefix: string; tmpDir: string }, env: Record<string, string>, hostDelayMs = 0, log: Logger = createLogger("silent")) {
   const farm: Farm = await startFeedFarm({ minDelayMs: hostDelayMs });
   const feedsFile = path.join(ctx.tmpDir, "feeds.yaml");
   const config = loadConfig({
@@ -36,7 +38,7 @@ async function fetcherOnFarm(ctx: { prefix: string; tmpDir: string }, env: Recor
   let stage: Stage | null = null;
   const start = async () => {
     const http = createHttpClient({ allowHosts: ["127.0.0.0/8"], userAgent: "RegRadar-test", resolveHost: resolveToFarm });
-    stage = await startFetcher(config, createLogger("silent"), { http });
+    stage = await startFetcher(config, log, { http });
     stage.onCompleted((_q, outcome, job) => { completed.push({ outcome: outcome as never, job, at: Date.now() }); });
   };
   const stop = async () => { await stage?.close(); stage = null; };
@@ -88,6 +90,39 @@ describe("feed schedules (real Redis, real BullMQ worker, local feed farm)", () 
     await f.start();
     await sleep(3_000);
     for (const r of f.farm.log.slice(seen)) expect(r.start).toBeGreaterThanOrEqual(due.get(r.feedId!)! - 20);
+    expect(f.farm.totals.overlaps).toBe(0);
+  });
+
+  test("an edit of a big registry syncs only the feeds it adds or changes, and polls just those", async ({ prefix, tmpDir }) => {
+    const lines: Array<{ msg: string; feeds?: number; registered?: number }> = [];
+    const log = pino({ level: "info" }, new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } }));
+    const f = await fetcherOnFarm({ prefix, tmpDir }, { REGRADAR_CONCURRENCY: "32" }, 0, log);
+    const spec = (id: string, interval = 3600) => ({ id, interval, kind: "static", items: 1, host: "farm.test" });
+    const many = Array.from({ length: 300 }, (_, i) => spec(`f${i}`));
+    await f.register(many);
+    await f.start();
+    await waitFor(() => new Set(f.farm.log.map((r) => r.feedId)).size === 300, 20_000);
+    const synced = () => lines.filter((l) => l.msg === "feed schedules synced").map(({ feeds, registered }) => ({ feeds, registered }));
+    expect(synced()).toEqual([{ feeds: 300, registered: 300 }]);
+
+    // One feed added, one feed's interval changed: those two are synced (and polled at once), no other.
+    const polled = f.farm.log.length;
+    await f.register([...many.slice(1), spec("f0", 1800), spec("added")]);
+    await waitFor(() => f.farm.log.length >= polled + 2, 5_000);
+    await sleep(1_000);
+    expect(f.farm.log.slice(polled).map((r) => r.feedId).sort()).toEqual(["added", "f0"]);
+    expect(synced().at(-1)).toEqual({ feeds: 2, registered: 301 });
+
+    // Removed, then added back unchanged: synced again (its pending poll, due in an hour, still stands).
+    await f.register([...many.slice(2), spec("f0", 1800), spec("added")]);
+    await waitFor(() => synced().length >= 3, 5_000);
+    expect(synced().at(-1)).toEqual({ feeds: 0, registered: 300 });
+    const beforeReturn = f.farm.log.length;
+    await f.register([...many.slice(1), spec("f0", 1800), spec("added")]);
+    await waitFor(() => synced().length >= 4, 5_000);
+    expect(synced().at(-1)).toEqual({ feeds: 1, registered: 301 });
+    await sleep(1_000);
+    expect(f.farm.log.length).toBe(beforeReturn);
     expect(f.farm.totals.overlaps).toBe(0);
   });
 
