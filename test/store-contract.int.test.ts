@@ -407,19 +407,23 @@ describe("both stores find the same documents", () => {
 });
 
 describe("SQLite specifics", () => {
-  test("a file written with 8-bit simhash bands gets near-duplicate keys at start-up, and finds its copies again", async () => {
+  // As older versions left the file: 8-bit bands, or text keys without the hash; no current keys.
+  test.each([
+    ["8-bit simhash bands", "simhash_bands (band TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (band, rid)) WITHOUT ROWID"],
+    ["text near-duplicate keys", "near_duplicate_keys (key TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (key, rid)) WITHOUT ROWID"],
+  ])("a file keyed with %s is keyed anew at start-up, and finds its copies again", async (_format, legacyTable) => {
     const store = await STORES[0]!.open();
     await store.upsertArticles([seed, seedCopy, secEtf]);
-    // As an older version left the file: bands, no keys.
     const db = openSqliteDatabase(sqliteFiles.get(store)!);
-    db.exec("DELETE FROM near_duplicate_keys; CREATE TABLE simhash_bands (band TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (band, rid)) WITHOUT ROWID");
+    db.exec(`DELETE FROM near_copy_keys; CREATE TABLE ${legacyTable}`);
     db.close();
     expect(await store.findNearDuplicates(seedCopy.contentHash, NEAR_DUPLICATE_BITS)).toEqual([]);
     const reopened = await STORES[0]!.reader(store);
     await reopened.init();
     expect((await reopened.findNearDuplicates(seedCopy.contentHash, NEAR_DUPLICATE_BITS)).map((n) => n.id)).toEqual([seed.id, seedCopy.id]);
+    expect(await reopened.findNearDuplicates(secEtf.contentHash, NEAR_DUPLICATE_BITS)).toEqual([expect.objectContaining({ id: secEtf.id })]);
     const check = openSqliteDatabase(sqliteFiles.get(store)!);
-    expect(check.prepare("SELECT name FROM sqlite_master WHERE name = 'simhash_bands'").get()).toBeUndefined();
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE name = ?").get(legacyTable.split(" ")[0])).toBeUndefined();
     check.close();
   });
 

@@ -92,13 +92,25 @@ export function simhash(text: string): string {
   return hex;
 }
 
+/** A hash's two 32-bit halves (its first and last 8 hex digits), as a store keeps it to compare without parsing text. */
+export function simhashWords(hash: string): [hi: number, lo: number] {
+  return [parseInt(hash.slice(0, 8), 16), parseInt(hash.slice(8, 16), 16)];
+}
+
+/** Bits set in a 32-bit word (SWAR: bits counted in pairs, nibbles, then bytes summed by one multiply). */
+function bitsSet(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/** Differing bits between two hashes given as their simhashWords. */
+export function wordsDistance(aHi: number, aLo: number, bHi: number, bLo: number): number {
+  return bitsSet((aHi ^ bHi) >>> 0) + bitsSet((aLo ^ bLo) >>> 0);
+}
+
 export function hammingDistance(a: string, b: string): number {
-  let d = 0;
-  for (let i = 0; i < 16; i += 8) {
-    let x = (parseInt(a.slice(i, i + 8), 16) ^ parseInt(b.slice(i, i + 8), 16)) >>> 0;
-    while (x) { x &= x - 1; d++; }
-  }
-  return d;
+  return wordsDistance(...simhashWords(a), ...simhashWords(b));
 }
 
 /**
@@ -118,9 +130,11 @@ export function simhashBands(hash: string): string[] {
   return Array.from({ length: 8 }, (_, i) => `${i}:${hash.slice(i * 2, i * 2 + 2)}`);
 }
 
-// Four blocks of 16 bits (4 hex digits each).
+// Four blocks of 16 bits (4 hex digits each). A key is one number, block × 65536 + the block's value
+// (the SQLite index keys integers), or the text "block:hex" (Elasticsearch's keyword field).
 const KEY_BLOCKS = 4;
-const blockKey = (block: number, value: number) => `${block}:${value.toString(16).padStart(4, "0")}`;
+const blockValue = (hash: string, block: number) => parseInt(hash.slice(block * 4, block * 4 + 4), 16);
+const keyText = (key: number) => `${key >>> 16}:${(key & 0xffff).toString(16).padStart(4, "0")}`;
 
 /**
  * What a stored article is keyed by for near-copy lookups: its hash's four 16-bit blocks.
@@ -131,17 +145,20 @@ const blockKey = (block: number, value: number) => `${block}:${value.toString(16
  * so every lookup read a thirtieth of the index and the indexer slowed as the index grew), with
  * four keys per article instead of eight.
  */
-export function nearDuplicateKeys(hash: string): string[] {
-  return Array.from({ length: KEY_BLOCKS }, (_, i) => blockKey(i, parseInt(hash.slice(i * 4, i * 4 + 4), 16)));
+export function nearDuplicateKeyNumbers(hash: string): number[] {
+  return Array.from({ length: KEY_BLOCKS }, (_, i) => i * 65536 + blockValue(hash, i));
 }
 
-/** The keys to look up for copies of `hash` within NEAR_DUPLICATE_BITS: see nearDuplicateKeys. */
-export function nearDuplicateProbes(hash: string): string[] {
-  const probes: string[] = [];
+/** The keys to look up for copies of `hash` within NEAR_DUPLICATE_BITS: see nearDuplicateKeyNumbers. */
+export function nearDuplicateProbeNumbers(hash: string): number[] {
+  const probes: number[] = [];
   for (let i = 0; i < KEY_BLOCKS; i++) {
-    const value = parseInt(hash.slice(i * 4, i * 4 + 4), 16);
-    probes.push(blockKey(i, value));
-    for (let bit = 0; bit < 16; bit++) probes.push(blockKey(i, value ^ (1 << bit)));
+    const value = blockValue(hash, i);
+    probes.push(i * 65536 + value);
+    for (let bit = 0; bit < 16; bit++) probes.push(i * 65536 + (value ^ (1 << bit)));
   }
   return probes;
 }
+
+export const nearDuplicateKeys = (hash: string): string[] => nearDuplicateKeyNumbers(hash).map(keyText);
+export const nearDuplicateProbes = (hash: string): string[] => nearDuplicateProbeNumbers(hash).map(keyText);
