@@ -6,6 +6,7 @@
 // many as the measured one, because V8 compiles the hot code on background threads during a process's
 // first few thousand articles (--trace-opt: 2.7 CPU-s of TurboFan in a 9 s burst after 2,000 articles
 // of warm-up; 0.5 s after 4,000), and a pipeline runs for days, not seconds. The cold rate is printed too.
+// The steady phase starts fresh processes, as a deployment does: its latency includes their warm-up.
 // Figures, not pass/fail; the machine is shared, so compare the ratios within one run.
 // Last line, exactly: scale: 1x=<articles/s> 2x=<articles/s> 4x=<articles/s> p95=<seconds at 100/s>
 import { spawn } from "node:child_process";
