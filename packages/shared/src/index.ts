@@ -11,6 +11,7 @@ export * from "./worker.js";
 export * from "./stage.js";
 export * from "./process.js";
 export * from "./words.js";
+export * from "./code-units.js";
 export * from "./metrics.js";
 export * from "./micro-batcher.js";
 export * from "./function-thread.js";

@@ -1,6 +1,7 @@
 // Cheap language identification for article text: script counts decide the languages with their own
 // script (zh, ja, ko, ru and a few more), stop-word hits decide among Latin-script languages.
 // Good enough to tag a news article; not meant for short snippets, hence the minimum sizes.
+import { codeUnitAt } from "@regradar/shared";
 
 /** Fewer letters than this and we do not guess. */
 const MIN_LETTERS = 20;
@@ -33,8 +34,9 @@ export function detectLanguage(text: string): string | null {
   const sample = text.length > SAMPLE_CHARS ? text.slice(0, SAMPLE_CHARS) : text;
   let han = 0, kana = 0, hangul = 0, cyrillic = 0, latin = 0, arabic = 0, greek = 0, hebrew = 0, thai = 0, devanagari = 0;
   let ukrainianMarks = 0;
-  for (const ch of sample) {
-    const c = ch.codePointAt(0)!;
+  // Code units, not code points: every range below lies in the Basic Multilingual Plane, and a surrogate falls in none.
+  for (let i = 0; i < sample.length; i++) {
+    const c = codeUnitAt(sample, i);
     if (c < 0x80) {
       if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) latin++;
     } else if (c >= 0x4e00 && c <= 0x9fff) han++;

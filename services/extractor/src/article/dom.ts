@@ -1,4 +1,5 @@
 // Small reads over domhandler nodes (as cheerio holds them), shared by every extraction step.
+import { codeUnitAt } from "@regradar/shared";
 import type { AnyNode, Element, ParentNode } from "domhandler";
 import { DROP_TAGS } from "./block-names.js";
 
@@ -48,7 +49,7 @@ export function collapsedLength(s: string): number {
   let n = 0;
   let space = true;
   for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+    const c = codeUnitAt(s, i);
     const ws = c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 160;
     if (ws) {
       if (!space) n++;
@@ -64,7 +65,7 @@ export function collapsedLength(s: string): number {
 export function countCommas(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+    const c = codeUnitAt(s, i);
     if (c === 44 || c === 0xff0c || c === 0x3001) n++;
   }
   return n;

@@ -1,5 +1,6 @@
 // Last step of main-text extraction: blocks become the article text, with furniture lines, bylines,
 // datelines and repeats dropped at the edges.
+import { codeUnitAt } from "@regradar/shared";
 import type { AnyNode, ParentNode } from "domhandler";
 import { BLOCK_TAGS, DROP_TAGS } from "./block-names.js";
 import { isElement } from "./dom.js";
@@ -62,7 +63,7 @@ const isTitle = (t: string, titleKey: string) => t.length >= titleKey.length && 
 function keepsMoreThan(t: string, limit: number): boolean {
   let kept = 0;
   for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
+    const c = codeUnitAt(t, i);
     const keptAsIs = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0x4e00 && c <= 0x9fff);
     if (keptAsIs && ++kept > limit) return true;
   }

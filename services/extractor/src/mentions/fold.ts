@@ -1,3 +1,4 @@
+import { codeUnitAt } from "@regradar/shared";
 import { readFileSync } from "node:fs";
 
 /**
@@ -75,7 +76,7 @@ export function foldText(src: string): FoldedText {
     const o2 = new Int32Array(size); o2.set(origin); origin = o2;
   };
   for (let i = 0; i < n; i++) {
-    const c = src.charCodeAt(i);
+    const c = codeUnitAt(src, i);
     if (c < 128) {
       grow(1);
       codes[len] = c >= 65 && c <= 90 ? c + 32 : c === 96 ? 39 : c;
@@ -85,7 +86,7 @@ export function foldText(src: string): FoldedText {
     let cp = c;
     const start = i;
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-      const d = src.charCodeAt(i + 1);
+      const d = codeUnitAt(src, i + 1);
       if (d >= 0xdc00 && d <= 0xdfff) { cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000; i++; }
     }
     if (cp === c) {

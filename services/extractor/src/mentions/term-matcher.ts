@@ -1,3 +1,4 @@
+import { codeUnitAt } from "@regradar/shared";
 import { isWordCode } from "./fold.js";
 
 /** One hit of the multi-pattern matcher, in folded-text offsets [start, end). */
@@ -65,7 +66,7 @@ export class TermMatcher {
     let node = 0;
     const n = text.length;
     for (let i = 0; i < n; i++) {
-      const c = norm(text.charCodeAt(i));
+      const c = norm(codeUnitAt(text, i));
       if (node !== 0) {
         let nx = a.child(node, c);
         while (nx < 0) {
@@ -89,12 +90,12 @@ export class TermMatcher {
     const n = text.length;
     let previousIsWord = false;
     for (let start = 0; start < n; start++) {
-      const isWord = isWordCode(text.charCodeAt(start));
+      const isWord = isWordCode(codeUnitAt(text, start));
       const wordStart = isWord && !previousIsWord;
       previousIsWord = isWord;
       if (!wordStart) continue;
       // Only the patterns spelled by the path from the root start here: a node's own outputs.
-      for (let i = start, node = rootNext[norm(text.charCodeAt(start))]!; node > 0; node = ++i < n ? a.child(node, norm(text.charCodeAt(i))) : -1) {
+      for (let i = start, node = rootNext[norm(codeUnitAt(text, start))]!; node > 0; node = ++i < n ? a.child(node, norm(codeUnitAt(text, i))) : -1) {
         const own = outStart[node]! + ownCount[node]!;
         for (let k = outStart[node]!; k < own; k++) this.report(text, outIds[k]!, i + 1, res);
       }
@@ -103,8 +104,8 @@ export class TermMatcher {
 
   private report(text: string, id: number, end: number, res: RawMatch[]): void {
     const start = end - this.lengths[id]!;
-    if (this.boundStart[id] && start > 0 && isWordCode(text.charCodeAt(start - 1))) return;
-    if (this.boundEnd[id] && end < text.length && isWordCode(text.charCodeAt(end))) return;
+    if (this.boundStart[id] && start > 0 && isWordCode(codeUnitAt(text, start - 1))) return;
+    if (this.boundEnd[id] && end < text.length && isWordCode(codeUnitAt(text, end))) return;
     res.push({ pattern: id, start, end });
   }
 }
