@@ -1,6 +1,7 @@
 // Article metadata from the head and structured data of a page: title, publication date, authors,
 // declared language and (for pages that render their body with JavaScript) JSON-LD articleBody.
 import type { Cheerio, CheerioAPI } from "cheerio";
+import { compile } from "css-select";
 import { isTag, type AnyNode, type Element } from "domhandler";
 
 export interface PageMetadata {
@@ -30,11 +31,26 @@ export function readPageMetadata($: CheerioAPI, url: string | null = null): Page
     authors: readAuthors($, tagged, meta, ld),
     lang: readDeclaredLang(tagged, meta, ld),
     ldBody: readLdBody(ld),
-    url: tagged("link").filter('[rel~="canonical" i]').attr("href") ?? firstMeta(meta, ["og:url", "twitter:url"]) ?? null,
+    url: tagged("link").filter(CANONICAL_LINK).attr("href") ?? firstMeta(meta, ["og:url", "twitter:url"]) ?? null,
   };
 }
 
 type Tagged = (group: Gathered) => Cheerio<Element>;
+
+/** A selector compiled once, as a filter: cheerio's .filter(selector) parses and compiles it on every call. */
+const selector = (css: string) => {
+  const test = compile<AnyNode, Element>(css);
+  return (_: number, el: Element) => test(el);
+};
+const CANONICAL_LINK = selector('[rel~="canonical" i]');
+const JSON_LD = selector('[type="application/ld+json" i]');
+const PUBLISHED_PROP = selector('[itemprop="datePublished" i]');
+const PUBDATE_TIME = selector("[pubdate]");
+const STORY_TIME = selector("article time[datetime], main time[datetime]");
+const DATED_TIME = selector("[datetime]");
+const AUTHOR_PROP = selector('[itemprop="author" i]');
+const AUTHOR_LINK = selector('[rel~="author" i]');
+const BYLINE = selector('[class*="byline" i] [class*="author" i], [class*="byline" i], .author-name, .author');
 const GATHERED_TAGS = ["meta", "script", "link", "h1", "title", "html", "time"] as const;
 /**
  * Besides tags, the candidates of the date and author fallbacks' selectors (which narrow them down):
@@ -112,7 +128,7 @@ function jsonLdArticles($: CheerioAPI, tagged: Tagged): Json[] {
     if (obj["mainEntity"]) visit(obj["mainEntity"], depth + 1);
     if (obj["mainEntityOfPage"] && typeof obj["mainEntityOfPage"] === "object") visit(obj["mainEntityOfPage"], depth + 1);
   };
-  tagged("script").filter('[type="application/ld+json" i]').each((_, el) => {
+  tagged("script").filter(JSON_LD).each((_, el) => {
     const raw = $(el).text().trim();
     if (!raw) return;
     try {
@@ -226,12 +242,12 @@ function readPublished(tagged: Tagged, meta: Map<string, string[]>, ld: Json[]):
     () => publishedMeta,
     () => fromLd,
     () => {
-      const el = tagged("itemprop").filter('[itemprop="datePublished" i]').first();
+      const el = tagged("itemprop").filter(PUBLISHED_PROP).first();
       return el.attr("datetime") ?? el.attr("content");
     },
-    () => tagged("time").filter("[pubdate]").first().attr("datetime"),
-    () => tagged("time").filter("article time[datetime], main time[datetime]").first().attr("datetime"),
-    () => tagged("time").filter("[datetime]").first().attr("datetime"),
+    () => tagged("time").filter(PUBDATE_TIME).first().attr("datetime"),
+    () => tagged("time").filter(STORY_TIME).first().attr("datetime"),
+    () => tagged("time").filter(DATED_TIME).first().attr("datetime"),
     () => firstMeta(meta, DATE_META_KEYS.slice(modifiedAt)),
     () => ld.map((o) => ldString(o["dateModified"])).find(Boolean),
   ];
@@ -299,14 +315,14 @@ function readAuthors($: CheerioAPI, tagged: Tagged, meta: Map<string, string[]>,
   if (!names.length) for (const v of meta.get("author") ?? []) add(v);
   if (!names.length) for (const v of [...(meta.get("article:author") ?? []), ...(meta.get("dc.creator") ?? []), ...(meta.get("parsely-author") ?? []), ...(meta.get("sailthru.author") ?? [])]) add(v);
   if (!names.length) {
-    tagged("itemprop").filter('[itemprop="author" i]').each((_, el) => {
+    tagged("itemprop").filter(AUTHOR_PROP).each((_, el) => {
       const $el = $(el);
       add($el.find('[itemprop="name" i]').first().attr("content") ?? $el.find('[itemprop="name" i]').first().text() ?? $el.attr("content") ?? $el.text());
     });
   }
-  if (!names.length) tagged("a-rel").filter('[rel~="author" i]').each((_, el) => add($(el).text()));
+  if (!names.length) tagged("a-rel").filter(AUTHOR_LINK).each((_, el) => add($(el).text()));
   if (!names.length) {
-    tagged("byline-class").filter('[class*="byline" i] [class*="author" i], [class*="byline" i], .author-name, .author').slice(0, 3).each((_, el) => {
+    tagged("byline-class").filter(BYLINE).slice(0, 3).each((_, el) => {
       const t = $(el).text().replace(/\s+/g, " ").trim();
       if (t.length < 80) add(t);
     });
