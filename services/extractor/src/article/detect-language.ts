@@ -21,10 +21,11 @@ const STOP_WORDS: Record<string, readonly string[]> = {
   pl: ["i", "w", "nie", "na", "się", "że", "z", "do", "to", "jest", "jak", "po", "ale", "o", "od", "za", "przez", "tak", "już", "są"],
 };
 
-const STOP_SETS = Object.fromEntries(Object.entries(STOP_WORDS).map(([lang, ws]) => [lang, new Set(ws)])) as Record<
-  string,
-  Set<string>
->;
+/** Stop word -> the languages that have it, in the order above: one lookup per word, not one per language. */
+const STOP_WORD_LANGUAGES = new Map<string, string[]>();
+for (const [lang, words] of Object.entries(STOP_WORDS)) {
+  for (const w of words) STOP_WORD_LANGUAGES.set(w, [...(STOP_WORD_LANGUAGES.get(w) ?? []), lang]);
+}
 
 /**
  * Best-guess ISO 639-1 code of `text` ("en", "zh", "ja", "ko", "ru", ...), or null when the text is too
@@ -80,7 +81,7 @@ function latinLanguage(text: string): string | null {
   if (!words || words.length < 5) return null;
   const hits: Record<string, number> = {};
   for (const w of words) {
-    for (const lang in STOP_SETS) if (STOP_SETS[lang]!.has(w)) hits[lang] = (hits[lang] ?? 0) + 1;
+    for (const lang of STOP_WORD_LANGUAGES.get(w) ?? []) hits[lang] = (hits[lang] ?? 0) + 1;
   }
   let best: string | null = null, bestHits = 0, second = 0;
   for (const [lang, n] of Object.entries(hits)) {
