@@ -22,6 +22,25 @@ describe("simhash near-duplicates", () => {
     }
   });
 
+  it("hashes texts as earlier releases did: stored hashes stay comparable with new ones", () => {
+    // Values from the release before the feature table (a Map from word to MD5 then).
+    expect(simhash("China orders Beijing exchanges to stop trading\nThe People’s Bank of China said exchanges must halt yuan trading of bitcoin by Friday.")).toBe("695fe3e29ab3b623");
+    expect(simhash("中国人民银行：比特币交易平台须于周五前停止人民币交易。Huobi 火幣 和 OKCoin 表示将遵守。")).toBe("de98d4e8bb225239");
+  });
+
+  it("gives a text the same hash whatever was hashed before, even when the feature table fills up mid-text", () => {
+    const story = STORIES.join("\n");
+    const before = simhash(story);
+    // ~250,000 distinct made-up words: more features than the table keeps, so it is cleared part-way
+    // through this text (and again through its second hashing, at another place).
+    let seed = 7;
+    const word = () => Array.from({ length: 7 }, () => { seed = (seed * 16807) % 2147483647; return String.fromCharCode(97 + (seed % 26)); }).join("");
+    const big = `${Array.from({ length: 250_000 }, word).join(" ")} ${story} ${story}`;
+    const first = simhash(big);
+    expect(simhash(big)).toBe(first);
+    expect(simhash(story)).toBe(before);
+  });
+
   it("finds a republished copy with a credit line and light edits", () => {
     // long enough for the indexer to compare (60 words or more)
     const body = `${STORIES[5]}\n\nOKCoin, Huobi and BTCChina said they would comply with the order, which follows a ban on initial coin offerings earlier this month. Traders moved to over-the-counter desks and messaging apps such as Telegram, while the price of bitcoin fell sharply on the news before recovering part of its losses.`;

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { codeUnitAt } from "./code-units.js";
 
 /**
  * English function words. Counted, they outweigh everything else in a SimHash, so that any two
@@ -15,73 +16,140 @@ const HAN_OR_HIRAGANA = /[\p{Script=Han}\p{Script=Hiragana}]/u;
 // A run of CJK, or of other letters and digits. The first branch finds the same runs as the third
 // when they are plain ASCII (the text is lower-cased by then), and is twice as fast on news text.
 const RUNS = /[a-z0-9]+(?![[\p{L}\p{N}]--[\p{Script=Han}\p{Script=Hiragana}]])|[\p{Script=Han}\p{Script=Hiragana}]+|[[\p{L}\p{N}]--[\p{Script=Han}\p{Script=Hiragana}]]+/gv;
+const isAsciiWordCode = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 
-/** Content words, and for CJK text (no spaces between words) overlapping character pairs. */
-function forEachFeature(text: string, use: (feature: string) => void): void {
-  for (const run of text.normalize("NFKC").toLowerCase().match(RUNS) ?? []) {
+/**
+ * Calls `use(text, start, end)` for each feature of the (NFKC-normalised, lower-cased) text: content
+ * words, and for CJK text (no spaces between words) overlapping character pairs. Features are spans of
+ * the text, not strings cut out of it: an ASCII word ended by ASCII is read here; anything else (a word
+ * that goes on past ASCII, CJK) as RUNS finds it from the same place, so the spans are RUNS's matches.
+ */
+function forEachFeature(text: string, use: (text: string, start: number, end: number) => void): void {
+  const n = text.length;
+  for (let i = 0; i < n;) {
+    const c = codeUnitAt(text, i);
+    if (c < 0x80) {
+      if (!isAsciiWordCode(c)) { i++; continue; }
+      let end = i + 1;
+      while (end < n && isAsciiWordCode(codeUnitAt(text, end))) end++;
+      if (end === n || codeUnitAt(text, end) < 0x80) { use(text, i, end); i = end; continue; }
+    }
+    RUNS.lastIndex = i;
+    const m = RUNS.exec(text);
+    if (m === null) return;
+    const run = m[0], start = m.index, stop = start + run.length;
     // Only the first character decides (runs are all-CJK or none); ASCII never is.
     if (run.charCodeAt(0) >= 0x3000 && HAN_OR_HIRAGANA.test(run[0]!)) {
-      for (let i = 0; i < Math.max(1, run.length - 1); i++) use(run.slice(i, i + 2));
-    } else if (!STOPWORDS.has(run)) {
-      use(run);
+      for (let k = start; k < Math.max(start + 1, stop - 1); k++) use(text, k, Math.min(k + 2, stop));
+    } else {
+      use(text, start, stop);
     }
+    i = stop;
   }
 }
 
 /**
- * A feature as hashed: the first 8 bytes of its MD5 as two 32-bit words (bit b of the hash is bit b of
- * the little-endian 64-bit number), and its count in the text being hashed (valid while `hashNumber`
- * is that text's). Plain number fields, not an array of set bits: between two articles the rest of
- * the extractor evicts these from the CPU caches, and one object per feature is one miss, not three.
+ * Features seen before, with their hashes (the first 8 bytes of the feature's MD5 as two 32-bit words:
+ * bit b of the hash is bit b of the little-endian 64-bit number), under open addressing.
+ * News vocabulary repeats, and hashing every word of every article was a sixth of the extractor's CPU;
+ * a Map from word to hash then cost a fresh string, its hash and a probe among scattered entries per
+ * word (5% of the extractor in perf). Here a feature is found from its characters in place, and what
+ * is known of it sits in one 32-byte record (one cache line holds two). Written by hand: no library
+ * looks strings up by a span of another string. Cleared when full rather than evicted one by one:
+ * refilling costs less than bookkeeping would.
  */
-interface Feature { lo: number; hi: number; hashNumber: number; count: number }
+const FEATURES_KEPT = 160_000;
+const SLOTS = 1 << 18; // at most 61% full
+// A slot's record: where its key was placed by (the FNV hash), the key's length, the MD5 words, which
+// simhash call last met the feature (0: none since it was added) and where that call counts it, and
+// whether it is an English function word (counted, they outweigh everything else; see STOPWORDS).
+const PLACED_BY = 0, LENGTH = 1, LO = 2, HI = 3, MET_BY = 4, COUNTED_AT = 5, IS_STOPWORD = 6, RECORD = 8;
 
-// Features are remembered: news vocabulary repeats, and hashing every word of every article was a
-// sixth of the extractor's CPU. The count lives on the remembered feature too, so a word costs one
-// map lookup rather than a counting map's two and this one's. Cleared when full rather than
-// evicted one by one: refilling costs less than bookkeeping would.
-const FEATURES_KEPT = 200_000;
-const featureCache = new Map<string, Feature>();
-let hashesMade = 0;
+class FeatureTable {
+  private readonly key: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
+  readonly record = new Int32Array(SLOTS * RECORD);
+  private kept = 0;
 
-function featureOf(text: string): Feature {
-  let feature = featureCache.get(text);
-  if (!feature) {
-    const digest = createHash("md5").update(text).digest();
-    feature = { lo: digest.readInt32LE(0), hi: digest.readInt32LE(4), hashNumber: 0, count: 0 };
-    if (featureCache.size >= FEATURES_KEPT) featureCache.clear();
-    featureCache.set(text, feature);
+  /** The record offset of the feature text[start, end), hashed and added when new. */
+  recordOf(text: string, start: number, end: number): number {
+    let h = 0x811c9dc5; // FNV-1a over code units: only to place the feature, never stored in a document
+    for (let i = start; i < end; i++) h = Math.imul(h ^ codeUnitAt(text, i), 0x01000193);
+    const r = this.record;
+    for (let slot = h & (SLOTS - 1); ; slot = (slot + 1) & (SLOTS - 1)) {
+      const at = slot * RECORD;
+      const key = this.key[slot];
+      if (key === undefined) {
+        if (this.kept < FEATURES_KEPT) return this.add(slot, h, text.slice(start, end));
+        this.key.fill(undefined);
+        this.kept = 0;
+        return this.recordOf(text, start, end);
+      }
+      // Lengths from the record: key.length is a megamorphic load over the many shapes of cut-out strings.
+      if (r[at + PLACED_BY] === h && r[at + LENGTH] === end - start && sameUnits(key, text, start, end)) return at;
+    }
   }
-  return feature;
+
+  private add(slot: number, h: number, feature: string): number {
+    const digest = createHash("md5").update(feature).digest();
+    const r = this.record, at = slot * RECORD;
+    this.key[slot] = feature;
+    r[at + PLACED_BY] = h;
+    r[at + LENGTH] = feature.length;
+    r[at + LO] = digest.readInt32LE(0);
+    r[at + HI] = digest.readInt32LE(4);
+    r[at + MET_BY] = 0;
+    r[at + IS_STOPWORD] = STOPWORDS.has(feature) ? 1 : 0;
+    this.kept++;
+    return at;
+  }
 }
+
+/** key equals text[start, end), given that their lengths are equal. */
+function sameUnits(key: string, text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (codeUnitAt(key, i - start) !== codeUnitAt(text, i)) return false;
+  return true;
+}
+
+// Made at the first hash (~10 MB): most processes that load this module never hash a text.
+let features: FeatureTable | null = null;
+let hashesMade = 0;
+/** The current call's distinct features: hash words and counts. */
+let distinctLo = new Int32Array(1024), distinctHi = new Int32Array(1024), distinctCount = new Int32Array(1024);
 
 /**
  * Charikar's 64-bit SimHash over word features (CJK: character bigrams), as 16 hex digits.
  * Syndicated copies with light edits differ in a few bits; unrelated texts in 20 or more.
  * Single words, not shingles: a one-word edit then moves few bits. A feature counted n times
- * weighs n, so each distinct feature is added once with its count.
+ * weighs n, so each distinct feature is added once with its count. (A feature met again after the
+ * table was cleared mid-text is counted as a second entry with the same hash: the sum is the same.)
  */
 export function simhash(text: string): string {
-  const hashNumber = ++hashesMade;
-  const distinct: Feature[] = [];
-  let total = 0;
-  forEachFeature(text, (word) => {
-    const feature = featureOf(word);
-    if (feature.hashNumber !== hashNumber) {
-      feature.hashNumber = hashNumber;
-      feature.count = 0;
-      distinct.push(feature);
-    }
-    feature.count++;
+  const table = (features ??= new FeatureTable());
+  const r = table.record;
+  const call = ++hashesMade;
+  let distinct = 0, total = 0;
+  forEachFeature(text.normalize("NFKC").toLowerCase(), (t, start, end) => {
+    const at = table.recordOf(t, start, end);
+    if (r[at + IS_STOPWORD]) return;
     total++;
+    if (r[at + MET_BY] === call) { distinctCount[r[at + COUNTED_AT]!]!++; return; }
+    if (distinct === distinctLo.length) {
+      distinctLo = grown(distinctLo); distinctHi = grown(distinctHi); distinctCount = grown(distinctCount);
+    }
+    r[at + MET_BY] = call;
+    r[at + COUNTED_AT] = distinct;
+    distinctLo[distinct] = r[at + LO]!;
+    distinctHi[distinct] = r[at + HI]!;
+    distinctCount[distinct++] = 1;
   });
   // A bit's weight is +n for each feature with the bit set and -n for each without; it is positive
   // exactly when the set side outweighs half the total, so only set bits need adding up.
   const setWeight = new Int32Array(64);
-  for (const { lo, hi, count } of distinct) {
+  for (let d = 0; d < distinct; d++) {
+    const count = distinctCount[d]!;
     // Each step takes the lowest set bit: x & -x isolates it, clz32 names it.
-    for (let x = lo; x !== 0; x &= x - 1) setWeight[31 - Math.clz32(x & -x)]! += count;
-    for (let x = hi; x !== 0; x &= x - 1) setWeight[63 - Math.clz32(x & -x)]! += count;
+    for (let x = distinctLo[d]!; x !== 0; x &= x - 1) setWeight[31 - Math.clz32(x & -x)]! += count;
+    for (let x = distinctHi[d]!; x !== 0; x &= x - 1) setWeight[63 - Math.clz32(x & -x)]! += count;
   }
   let hex = "";
   for (let nibble = 0; nibble < 16; nibble++) {
@@ -90,6 +158,12 @@ export function simhash(text: string): string {
     hex += v.toString(16);
   }
   return hex;
+}
+
+function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** A hash's two 32-bit halves (its first and last 8 hex digits), as a store keeps it to compare without parsing text. */
