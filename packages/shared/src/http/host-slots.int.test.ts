@@ -63,7 +63,7 @@ describe("waiting for a busy host in-process", () => {
     const handed = warm.acquired ? await warm.handOver({ id: "w2", since: 0 }) : warm;
     if (handed.acquired) await handed.release();
     // Every lease script this test's slots run, as Redis sees them.
-    const monitor = await redis.duplicate().monitor();
+    const monitor = await redis.monitor(); // a connection of its own, closed below
     const scripts: string[] = [];
     monitor.on("monitor", (_time: string, args: string[]) => {
       if (args[0]?.toLowerCase() === "evalsha" && args[3]?.startsWith(`${prefix}:host-slot:`)) scripts.push(args[3]);
